@@ -1,0 +1,93 @@
+"""A solved plan: its secondments, its goal terms and how the search ended."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from rotation.domain import Secondment
+
+Status = Literal["OPTIMAL", "FEASIBLE", "INFEASIBLE", "UNKNOWN"]
+
+
+class GoalTerms(BaseModel):
+    """The value of every goal of SPEC.md section 4 for one plan.
+
+    ``preference_penalty`` is in rank-months (0 = everyone in their first choice),
+    ``travel_minutes`` in one-way minute-months, ``backfill_cost`` in pounds over the horizon.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    vacant_post_months: int
+    pledge_shortfall_months: int
+    preference_penalty: int
+    travel_minutes: int
+    backfill_cost: float
+    handovers: int
+
+
+class SolveResult(BaseModel):
+    """What a solve returns. Infeasible and unknown are statuses, not exceptions."""
+
+    model_config = ConfigDict(frozen=True)
+
+    status: Status
+    secondments: tuple[Secondment, ...] = ()
+    goals: GoalTerms | None = None
+    objective: float | None = None
+    best_bound: float | None = None
+    solve_seconds: float = 0.0
+    build_seconds: float = 0.0
+    seed: int = 0
+    workers: int = 0
+    time_limit: float = 0.0
+    conflicts: tuple[str, ...] = ()
+
+    @property
+    def has_plan(self) -> bool:
+        return self.status in ("OPTIMAL", "FEASIBLE")
+
+
+class Breach(BaseModel):
+    """One broken hard rule, in words a planner understands."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        from rotation.rules import rule_title
+
+        return f"{rule_title(self.rule)}: {self.message}"
+
+
+class Vacancy(BaseModel):
+    """An unbroken run of months in which a post that should be filled has no holder."""
+
+    model_config = ConfigDict(frozen=True)
+
+    post: str
+    first: int
+    last: int
+    reason: str = ""
+
+    @property
+    def months(self) -> int:
+        return self.last - self.first + 1
+
+
+class CheckReport(BaseModel):
+    """What the independent checker found: every breach, every vacancy and the goal terms."""
+
+    model_config = ConfigDict(frozen=True)
+
+    breaches: tuple[Breach, ...]
+    vacancies: tuple[Vacancy, ...]
+    goals: GoalTerms
+
+    @property
+    def ok(self) -> bool:
+        return not self.breaches
