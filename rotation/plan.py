@@ -57,6 +57,9 @@ class Breach(BaseModel):
 
     rule: str
     message: str
+    # Who and what the breach is about, for tools that point back at input rows.
+    people: tuple[str, ...] = ()
+    posts: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         from rotation.rules import rule_title
