@@ -24,7 +24,21 @@ class Record(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    row: int | None = Field(default=None, exclude=True, repr=False, compare=False)
+    row: int | None = Field(default=None, exclude=True, repr=False)
+
+    # Where a record was read from is not part of what it says: two records that differ only
+    # in their spreadsheet row are equal.
+    def _content(self) -> tuple[object, ...]:
+        return tuple(value for name, value in self.__dict__.items() if name != "row")
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        assert isinstance(other, Record)
+        return self._content() == other._content()
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self._content()))
 
 
 class Settings(Record):
