@@ -101,6 +101,7 @@ def solve(input_path: Path, output: Path | None, time_limit: float, seed: int, w
           force: bool) -> None:
     """Find the best plan the rules allow and write it to a workbook."""
     from rotation.checker import check_plan
+    from rotation.diagnose import existing_conflicts
     from rotation.io.files import input_sha256
     from rotation.io.plan_writer import write_plan
     from rotation.solver import SolveOptions, solve as run_solver
@@ -112,6 +113,14 @@ def solve(input_path: Path, output: Path | None, time_limit: float, seed: int, w
     except OutputError as exc:
         _fail(EXIT_INVALID, str(exc))
     _print_findings(findings)
+
+    conflicts = existing_conflicts(problem)
+    if conflicts:
+        _say("No plan can satisfy the hard rules: the Existing secondments already break them.")
+        for conflict in conflicts:
+            _say(f"  - {conflict}")
+        _fail(EXIT_INFEASIBLE, "Correct the Existing sheet (or the limits it breaks). "
+                               "Nothing was written.")
 
     options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers)
     _say(f"Planning {problem.settings.plan_name or input_path.stem}: "
@@ -166,7 +175,7 @@ def check(input_path: Path, plan_path: Path) -> None:
 
     problem, _findings = _load(input_path)
     try:
-        secondments = read_plan(plan_path)
+        secondments = read_plan(plan_path, problem)
     except InvalidInput as exc:
         _print_findings(exc.findings)
         _fail(EXIT_INVALID, f"{plan_path} cannot be read as a plan.")
@@ -209,3 +218,56 @@ def generate(output: Path, posts: int, candidates: int, months: int, seed: int, 
     except OutputError as exc:
         _fail(EXIT_INVALID, str(exc))
     _say(f"Wrote {output}: {posts} posts, {candidates} candidates, {months} months.")
+
+
+@main.command()
+@click.argument("old_path", metavar="OLD", type=click.Path(path_type=Path))
+@click.argument("new_path", metavar="NEW", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Also write the changes to this workbook (Summary and Changes sheets).")
+@click.option("--all", "show_all", is_flag=True, help="List kept secondments too.")
+@click.option("--force", is_flag=True, help="Replace the output if it already exists.")
+def diff(old_path: Path, new_path: Path, output: Path | None, show_all: bool,
+         force: bool) -> None:
+    """Compare two plan workbooks: every secondment kept, moved, added or dropped."""
+    from rotation.changes import changes_table, compare_plans, summarise, summary_sentence
+    from rotation.io.changes_writer import plan_person_names, write_diff_workbook
+    from rotation.io.plan_reader import read_plan
+
+    if output is not None:
+        try:
+            check_output_path(output, force=force, inputs=(old_path, new_path))
+        except OutputError as exc:
+            _fail(EXIT_INVALID, str(exc))
+    plans = {}
+    unreadable = []
+    for path in (old_path, new_path):
+        try:
+            plans[path] = read_plan(path)
+        except InvalidInput as exc:
+            _print_findings(exc.findings)
+            unreadable.append(path)
+    if unreadable:
+        nothing = " Nothing was written." if output is not None else ""
+        _fail(EXIT_INVALID, " ".join(f"{p} cannot be read as a plan." for p in unreadable)
+              + nothing)
+
+    changes = compare_plans(plans[old_path], plans[new_path])
+    # Names label the table; the new plan's spelling wins where the two differ.
+    people = {**plan_person_names(old_path), **plan_person_names(new_path)}
+    counts = summarise(changes)
+    click.echo(f"Changes from {old_path} to {new_path}:")
+    lines = changes_table(changes, people, show_kept=show_all)
+    if lines:
+        click.echo("")
+        for line in lines:
+            click.echo(line)
+        click.echo("")
+    tail = "" if show_all or not counts["kept"] else " (kept ones not listed: --all lists them)"
+    click.echo(f"{summary_sentence(counts)}{tail}.")
+    if output is not None:
+        try:
+            write_diff_workbook(output, changes, str(old_path), str(new_path), people=people)
+        except OutputError as exc:
+            _fail(EXIT_INVALID, str(exc))
+        _say(f"Wrote {output}")
