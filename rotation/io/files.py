@@ -44,6 +44,8 @@ def atomic_path(target: Path) -> Iterator[Path]:
     try:
         yield temporary
         try:
+            # mkstemp makes the file private to its owner; give it the usual permissions.
+            os.chmod(temporary, 0o666 & ~_current_umask())
             os.replace(temporary, target)
         except PermissionError as exc:
             raise OutputError(
@@ -55,6 +57,12 @@ def atomic_path(target: Path) -> Iterator[Path]:
     finally:
         with contextlib.suppress(FileNotFoundError):
             temporary.unlink()
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def input_sha256(source: Path) -> str:
