@@ -271,3 +271,69 @@ def diff(old_path: Path, new_path: Path, output: Path | None, show_all: bool,
         except OutputError as exc:
             _fail(EXIT_INVALID, str(exc))
         _say(f"Wrote {output}")
+
+
+@main.command()
+@click.argument("plan_path", metavar="PLAN", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Picture to write (default: PLAN with .png instead of .xlsx).")
+@click.option("--today", "today_text", metavar="YYYY-MM",
+              help="Month to mark as today (default: the current month).")
+@click.option("--force", is_flag=True, help="Replace the picture if it already exists.")
+def plot(plan_path: Path, output: Path | None, today_text: str | None, force: bool) -> None:
+    """Draw a plan workbook as a timeline picture (PNG): posts down, months across."""
+    import datetime as dt
+
+    from rotation.months import month, parse_month
+    from rotation.picture.draw import draw_timeline
+    from rotation.picture.timeline import Timeline
+
+    target = output or plan_path.with_suffix(".png")
+    if target.suffix.casefold() != ".png":
+        _fail(EXIT_INVALID, f"{target} does not end in .png: the picture is a PNG file.")
+    try:
+        today = parse_month(today_text) if today_text else month(dt.date.today().year,
+                                                                 dt.date.today().month)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--today") from None
+    try:
+        check_output_path(target, force=force, inputs=(plan_path,))
+    except OutputError as exc:
+        _fail(EXIT_INVALID, str(exc))
+    try:
+        timeline = Timeline.from_workbook(plan_path)
+    except InvalidInput as exc:
+        _print_findings(exc.findings)
+        _fail(EXIT_INVALID, f"{plan_path} cannot be read as a plan workbook written by "
+                            "rotation solve: nothing was written.")
+    try:
+        draw_timeline(timeline, target, today=today)
+    except OutputError as exc:
+        _fail(EXIT_INVALID, str(exc))
+    _say(f"Wrote {target}: {len(timeline.posts)} posts, {len(timeline.bars)} secondments, "
+         f"{len(timeline.horizon)} months.")
+
+
+@main.command()
+@click.argument("plan_path", metavar="PLAN", type=click.Path(path_type=Path))
+@click.argument("folder", metavar="DIR", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Replace agency workbooks already in DIR.")
+def split(plan_path: Path, folder: Path, force: bool) -> None:
+    """Write one workbook per agency into DIR, each holding only that agency's staff.
+
+    Other agencies' secondees appear only as "another agency", without ids or names, so each
+    file can be sent to its agency as it is.
+    """
+    from rotation.io.agency_split import split_plan_workbook
+
+    try:
+        written = split_plan_workbook(plan_path, folder, force=force)
+    except InvalidInput as exc:
+        _print_findings(exc.findings)
+        _fail(EXIT_INVALID, f"{plan_path} cannot be read as a plan written by rotation solve. "
+                            "Nothing was written.")
+    except OutputError as exc:
+        _fail(EXIT_INVALID, f"{exc}. Nothing was written.")
+    for path in written:
+        _say(f"Wrote {path}")
+    _say(f"{len(written)} agency workbook(s) in {folder}.")

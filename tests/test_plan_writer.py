@@ -119,7 +119,8 @@ def column_of(sheet: Worksheet, header_row: int, header: str) -> int:
 # -- the workbook as a whole ---------------------------------------------------------------
 def test_sheets_come_in_the_documented_order(book: Workbook) -> None:
     assert book.sheetnames == list(SHEETS)
-    assert SHEETS == ("Summary", "Secondments", "Schedule", "Backfill", "Notes")
+    assert SHEETS == ("Summary", "Secondments", "Schedule", "Timeline", "Backfill", "Agencies",
+                      "Notes")
 
 
 def test_table_names_are_unique_and_valid(book: Workbook) -> None:

@@ -14,12 +14,16 @@ import io
 import re
 import warnings
 import zipfile
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from defusedxml import DefusedXmlException
 
 from rotation.findings import Finding, InvalidInput, error
-from rotation.io.safety import UnsafeFile, inspect_workbook
+from rotation.io.safety import UnsafeFile, inspect_text_file, inspect_workbook
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
 _OTHER_SPREADSHEETS = {
@@ -28,11 +32,25 @@ _OTHER_SPREADSHEETS = {
     ".numbers": "an Apple Numbers file",
 }
 _SEPARATORS = re.compile(r"[\s\-]+")
+# A planning workbook has a few hundred rows and a dozen columns. These bounds stop a small
+# hostile file expanding into billions of cells: a sheet may claim a million rows, or put one
+# cell in column XFD so that every row is padded to 16,384 cells.
+MAX_SHEET_ROWS = 100_000
+MAX_SHEET_COLUMNS = 200
+# Shared strings let one long text fill thousands of cells; this caps the text held at once.
+MAX_TOTAL_CHARACTERS = 20_000_000
 
 
 @dataclass(frozen=True)
 class Formula:
     """A cell that holds a formula rather than a typed value (inputs must be values)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class ExcelError:
+    """A cell showing an Excel error such as ``#N/A`` or ``#VALUE!`` instead of a value."""
 
     text: str
 
@@ -93,6 +111,18 @@ def read_tables(path: Path, *, header_search_rows: int = 1,
     return tables
 
 
+def read_workbook_grids(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every worksheet of an .xlsx file as rows of cell values, keyed by normalised sheet name.
+
+    For sheets that hold several tables one under another (a plan's Backfill sheet), which
+    ``read_tables`` cannot split. Raises InvalidInput when ``path`` is not a readable workbook.
+    """
+    grids: dict[str, list[tuple[object, ...]]] = {}
+    for name, grid in _read_workbook(path):
+        grids.setdefault(normalise_name(name), grid)
+    return grids
+
+
 def _not_readable(path: Path, reason: str) -> InvalidInput:
     """The single finding for an input that is not a workbook at all."""
     return InvalidInput([error(f"{path} {reason}")])
@@ -118,45 +148,120 @@ def _read_workbook(path: Path) -> list[tuple[str, list[tuple[object, ...]]]]:
     try:
         with path.open("rb") as handle:
             return _load_grids(handle)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ValueError, TypeError,
-            IndexError, AttributeError, EOFError) as exc:
-        raise _not_readable(path, "could not be opened as an Excel .xlsx workbook: it may be "
-                                  "another kind of file, damaged, or password-protected "
-                                  f"({type(exc).__name__})") from exc
-    except OSError as exc:
-        raise _not_readable(path, f"could not be read: {exc.strerror or exc}") from exc
-    except Exception as exc:  # openpyxl raises assorted errors on malformed files
-        if type(exc).__module__.startswith(("openpyxl", "defusedxml", "xml")):
-            raise _not_readable(path, "could not be opened as an Excel .xlsx workbook: "
-                                      f"it is damaged or not a workbook ({exc})") from exc
-        raise
+    except UnsafeFile as exc:
+        raise _not_readable(path, str(exc)) from exc
+    except Exception as exc:
+        failure = _load_failure(path, exc)
+        if failure is None:
+            raise
+        raise failure from exc
+
+
+# What openpyxl and the zip and XML layers raise on a damaged or foreign file.
+_DAMAGED_FILE_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, KeyError,
+                        ValueError, TypeError, IndexError, AttributeError, EOFError,
+                        OverflowError, RecursionError)
+
+
+def _load_failure(path: Path, exc: Exception) -> InvalidInput | None:
+    """The one finding for a workbook that openpyxl could not load; None for our own bugs."""
+    if _caused_by(exc, DefusedXmlException):
+        # defusedxml refuses entity declarations: the billion-laughs bomb, and external
+        # entities (XXE) that would pull a local file's content into a cell. openpyxl wraps
+        # the refusal in a ValueError, hence the search along the chain of causes.
+        return _not_readable(path, "contains XML entity declarations, which Excel never "
+                                   "writes: refused as unsafe")
+    if isinstance(exc, _DAMAGED_FILE_ERRORS):
+        return _not_readable(path, "could not be opened as an Excel .xlsx workbook: it may be "
+                                   "another kind of file, damaged, or password-protected "
+                                   f"({type(exc).__name__})")
+    if isinstance(exc, OSError):
+        # openpyxl raises a bare OSError (no strerror) for an archive with no workbook part.
+        reason = exc.strerror or f"it is not an Excel workbook ({exc})"
+        return _not_readable(path, f"could not be read: {reason}")
+    if type(exc).__module__.startswith(("openpyxl", "defusedxml", "xml")):
+        return _not_readable(path, "could not be opened as an Excel .xlsx workbook: it is "
+                                   f"damaged or not a workbook ({exc})")
+    return None
+
+
+def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
+    """Whether ``exc`` or any exception it was raised from or during is of ``kind``."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, kind):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def _load_grids(handle: object) -> list[tuple[str, list[tuple[object, ...]]]]:
-    """Read every worksheet from an open file, marking formula cells."""
+    """Read every worksheet from an open file, marking formula and error cells.
+
+    Raises UnsafeFile when a sheet is far larger than any planning workbook.
+    """
     from openpyxl import load_workbook
 
     with warnings.catch_warnings():
         # openpyxl warns about workbook features it drops (data validation extensions,
         # conditional formats, default styles); none of them matter for reading values.
         warnings.simplefilter("ignore")
-        book = load_workbook(handle, read_only=True, data_only=False)
+        book = load_workbook(handle, read_only=True, data_only=False, keep_vba=False,
+                             keep_links=False)
         try:
-            grids = []
-            for sheet in book.worksheets:
-                grid = [tuple(_cell_value(cell) for cell in row) for row in sheet.iter_rows()]
-                grids.append((str(sheet.title), grid))
-            return grids
+            budget = _TextBudget()
+            return [(str(sheet.title), _sheet_grid(sheet, budget)) for sheet in book.worksheets]
         finally:
             book.close()
 
 
+@dataclass
+class _TextBudget:
+    """The characters of text read so far, against MAX_TOTAL_CHARACTERS."""
+
+    used: int = 0
+
+    def spend(self, value: object, sheet_title: str) -> None:
+        """Count a cell's text; refuse the workbook once the total is beyond reason."""
+        if isinstance(value, str):
+            self.used += len(value)
+            if self.used > MAX_TOTAL_CHARACTERS:
+                raise UnsafeFile(f"holds more text than a planning workbook could (sheet "
+                                 f"{sheet_title}): refused as unsafe")
+
+
+def _sheet_grid(sheet: Any, budget: _TextBudget) -> list[tuple[object, ...]]:
+    """One worksheet's rows, row N at index N-1, at most MAX_SHEET_COLUMNS wide."""
+    # The sheet's stated size (its <dimension>) may claim a million rows and columns, and
+    # openpyxl would pad every row to it: read only the cells the sheet really holds.
+    sheet.reset_dimensions()
+    grid: list[tuple[object, ...]] = []
+    for row in sheet.iter_rows():
+        if len(grid) >= MAX_SHEET_ROWS:
+            # Blank or merely formatted rows below the limit are harmless; data there is not.
+            if any(not is_blank(_cell_value(cell)) for cell in row[:MAX_SHEET_COLUMNS]):
+                raise UnsafeFile(f"has data below row {MAX_SHEET_ROWS:,} of sheet "
+                                 f"{sheet.title}; a planning workbook is far smaller: delete "
+                                 "the rows below your data")
+            continue
+        values = tuple(_cell_value(cell) for cell in row[:MAX_SHEET_COLUMNS])
+        for value in values:
+            budget.spend(value, str(sheet.title))
+        grid.append(values)
+    return grid
+
+
 def _cell_value(cell: object) -> object:
-    """A cell's value, with formulas marked so that the reader can reject them."""
+    """A cell's value, with formulas and Excel errors marked so that the reader rejects them."""
     value = getattr(cell, "value", None)
-    if getattr(cell, "data_type", None) == "f" or (
+    data_type = getattr(cell, "data_type", None)
+    if data_type == "f" or (
             value is not None and type(value).__name__ in ("ArrayFormula", "DataTableFormula")):
         return Formula(str(getattr(value, "text", value)))
+    if data_type == "e":
+        return ExcelError(str(value))
     return value
 
 
@@ -169,7 +274,10 @@ def _read_folder(path: Path) -> list[tuple[str, list[tuple[object, ...]]]]:
     grids = []
     for file in files:
         try:
+            inspect_text_file(file)
             grids.append((file.stem, _read_csv(file)))
+        except UnsafeFile as exc:
+            raise InvalidInput([error(str(exc))]) from exc
         except OSError as exc:
             raise _not_readable(file, f"could not be read: {exc.strerror or exc}") from exc
         except csv.Error as exc:
