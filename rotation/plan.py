@@ -44,6 +44,8 @@ class SolveResult(BaseModel):
     workers: int = 0
     time_limit: float = 0.0
     conflicts: tuple[str, ...] = ()
+    # True when the planner stopped the search (Ctrl-C): the plan, if any, is the best so far.
+    interrupted: bool = False
 
     @property
     def has_plan(self) -> bool:
