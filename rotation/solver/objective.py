@@ -1,0 +1,136 @@
+"""The goals of SPEC.md section 4 as model expressions, one tier per lexicographic stage.
+
+Tier 1 ``cover``: vacant post-months. Tier 2 ``pledges``: pledged months short. Tier 3
+``balance``: weight_preference * preference_penalty + weight_travel * travel_minutes +
+weight_cost * backfill_cost, each term present only where its weight is above 0.
+
+Scaling of tier 3: CP-SAT needs whole numbers, so tier 3 is minimised in hundredths of a
+weighted unit (``BALANCE_SCALE``): each term's per-month coefficient (rank, minutes, or
+pence times weight) is multiplied by 100 and rounded. The objective reported to planners
+is recomputed exactly from the plan's goal terms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rotation.domain import Candidate, Post
+from rotation.solver.context import SolverModel
+from rotation.solver.tally import Tally
+
+BALANCE_SCALE = 100
+"""Tier 3 is minimised in units of 1/BALANCE_SCALE of the weighted objective."""
+
+
+@dataclass
+class GoalTier:
+    """One goal tier: its name, its named terms and the expression minimised (``scale`` units)."""
+
+    goal: str
+    terms: dict[str, Tally]
+    total: Tally
+    scale: int = 1
+
+    @property
+    def is_constant(self) -> bool:
+        """Whether no choice can change the tier (its stage can be skipped)."""
+        return self.total.is_constant
+
+
+def goal_tiers(model: SolverModel) -> list[GoalTier]:
+    """The three goal tiers, highest priority first."""
+    vacant = vacant_post_months(model)
+    shortfall = pledge_shortfall_months(model)
+    terms = balance_terms(model)
+    settings = model.settings
+    weights = {"preference_penalty": settings.weight_preference,
+               "travel_minutes": settings.weight_travel,
+               # backfill cost is counted in pence, its weight is per pound
+               "backfill_cost": settings.weight_cost / 100}
+    balance = Tally()
+    for name, term in terms.items():
+        balance.add(term.scaled(BALANCE_SCALE * weights[name]))
+    return [GoalTier("cover", {"vacant_post_months": vacant}, vacant),
+            GoalTier("pledges", {"pledge_shortfall_months": shortfall}, shortfall),
+            GoalTier("balance", terms, balance, BALANCE_SCALE)]
+
+
+def vacant_post_months(model: SolverModel) -> Tally:
+    """Months of posts open to secondees (inside the horizon and the post's life) with no holder."""
+    vacant = Tally()
+    for q, post in enumerate(model.problem.posts):
+        if post.funding == "funded":
+            continue
+        for t in model.problem.post_months(post):
+            holders = model.variables.holders(q, t)
+            if holders.lowest >= 1:
+                continue
+            if holders.highest == 0:
+                vacant.constant += 1
+                continue
+            # Only a lower bound is needed: the stage minimises it, later stages cap it.
+            empty = model.new_bool(f"vacant[{q},{t}]")
+            model.cp.add(holders.expr() + empty >= 1)
+            vacant.terms.append((empty, 1))
+    return vacant
+
+
+def pledge_shortfall_months(model: SolverModel) -> Tally:
+    """Over agencies with a pledge: pledged months minus their staff's seconded months, if short."""
+    problem = model.problem
+    shortfall = Tally()
+    for agency in problem.agencies:
+        if agency.pledged_months is None:
+            continue
+        gap = Tally(constant=agency.pledged_months)
+        for p, candidate in enumerate(problem.candidates):
+            if candidate.agency == agency.agency:
+                for t in problem.horizon:
+                    gap.add(model.variables.person_holding(p, t), -1)
+        if gap.highest <= 0:
+            continue  # the pledge is met whatever the plan
+        if gap.lowest >= 0:
+            shortfall.add(gap)  # never met: the shortfall is the gap itself
+            continue
+        short = model.cp.new_int_var(0, gap.highest, f"short[{agency.agency}]")
+        model.cp.add(short >= gap.expr())
+        shortfall.terms.append((short, 1))
+    return shortfall
+
+
+def balance_terms(model: SolverModel) -> dict[str, Tally]:
+    """The third-tier terms whose weight is above 0, each in its own unit per secondee-month."""
+    problem = model.problem
+    settings = model.settings
+    units = {"preference_penalty": (settings.weight_preference, _preference),
+             "travel_minutes": (settings.weight_travel, _travel),
+             "backfill_cost": (settings.weight_cost, _pence)}
+    terms: dict[str, Tally] = {}
+    for name, (weight, per_month) in units.items():
+        if weight <= 0:
+            continue
+        term = Tally()
+        for pair in model.variables.pairs:
+            amount = per_month(model, problem.candidates[pair.person], problem.posts[pair.post])
+            term.terms.extend((held, amount) for held in pair.hold.values() if amount)
+        for stint in model.variables.stints:
+            inside = sum(1 for t in problem.horizon if stint.covers(t))
+            term.constant += inside * per_month(model, problem.candidates[stint.person],
+                                                problem.posts[stint.post])
+        terms[name] = term
+    return terms
+
+
+def _preference(model: SolverModel, candidate: Candidate, post: Post) -> int:
+    return model.problem.preference_penalty(candidate, post.area)
+
+
+def _travel(model: SolverModel, candidate: Candidate, post: Post) -> int:
+    if not candidate.home_area:
+        return 0
+    return model.problem.travel_minutes(candidate.home_area, post.area) or 0
+
+
+def _pence(model: SolverModel, candidate: Candidate, post: Post) -> int:
+    grade = model.problem.grade_by_key.get((candidate.agency, candidate.grade))
+    return 0 if grade is None else round(grade.monthly_cost * 100)

@@ -1,0 +1,221 @@
+"""Solve a problem goal tier by goal tier and return the plan as domain records.
+
+Stages are strictly lexicographic (SPEC.md section 4): stage 1 minimises vacant post-months;
+stage 2 keeps vacancies at the best found and minimises pledge shortfall; stage 3 keeps both
+and minimises the weighted balance of preference, travel and cost. A tier no choice can
+change is skipped. Each stage starts from the previous stage's plan (a full solution hint)
+and the time limit is shared: a stage may use what is left minus a fair share kept for each
+later stage.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from rotation.domain import Problem, Secondment
+from rotation.plan import SolveResult
+from rotation.solver.conflicts import describe_breaches, explain_infeasibility
+from rotation.solver.goals import balance_value, goal_terms
+from rotation.solver.model import BuiltModel, build_model
+from rotation.solver.objective import GoalTier
+from rotation.solver.options import Progress, SolveOptions
+from rotation.solver.variables import Variables
+
+ProgressHandler = Callable[[Progress], None]
+
+MIN_LATER_STAGE_SECONDS = 3.0
+"""Each later stage keeps at least this much (or 15% of the limit), when the limit allows."""
+
+
+def configure(solver: cp_model.CpSolver, options: SolveOptions, workers: int,
+              seconds: float) -> None:
+    """Set the search parameters measured to work on this model.
+
+    The full-problem worker is ``max_lp``: it puts every constraint (clauses included) in
+    the LP relaxation, which the default first worker leaves out, and its bound is what lets
+    the cover and balance stages be proven optimal. One presolve pass is enough: further
+    passes cost more time than they save on every stage.
+    """
+    solver.parameters.max_time_in_seconds = seconds
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = options.seed
+    solver.parameters.extra_subsolvers.append("max_lp")
+    solver.parameters.max_presolve_iterations = 1
+
+
+@dataclass
+class StageOutcome:
+    """How one stage ended: its status, its best solution (all variable values) and bound."""
+
+    status: cp_model.CpSolverStatus
+    solution: list[int] | None
+    value: float
+    bound: float
+
+
+def solve(problem: Problem, options: SolveOptions,
+          on_progress: ProgressHandler | None = None) -> SolveResult:
+    """The best plan the hard rules allow for ``problem``, or why there is none."""
+    started = time.monotonic()
+    built = build_model(problem)
+    build_seconds = time.monotonic() - started
+    workers = options.workers or os.cpu_count() or 1
+    common = {"build_seconds": build_seconds, "seed": options.seed, "workers": workers,
+              "time_limit": options.time_limit}
+    if built.breaches:
+        return SolveResult(status="INFEASIBLE", conflicts=describe_breaches(built.breaches),
+                           **common)
+
+    search_started = time.monotonic()
+    deadline = search_started + options.time_limit
+    stages = _Stages(built, options, workers, deadline, on_progress)
+    outcome = stages.run()
+    if outcome.infeasible:
+        conflicts = explain_infeasibility(problem, options, workers, deadline)
+        return SolveResult(status="INFEASIBLE", conflicts=conflicts,
+                           solve_seconds=time.monotonic() - search_started, **common)
+    if outcome.solution is None:
+        return SolveResult(status="UNKNOWN", solve_seconds=time.monotonic() - search_started,
+                           **common)
+
+    variables = built.model.variables
+    secondments = plan_from_solution(problem, variables, outcome.solution)
+    goals = goal_terms(problem, secondments)
+    objective = balance_value(problem.settings, goals)
+    bound = None if outcome.balance_bound is None else min(objective, outcome.balance_bound)
+    return SolveResult(status="OPTIMAL" if outcome.proven else "FEASIBLE",
+                       secondments=secondments, goals=goals, objective=objective,
+                       best_bound=objective if outcome.balance_exact else bound,
+                       solve_seconds=time.monotonic() - search_started, **common)
+
+
+@dataclass
+class _Outcome:
+    """How the stages ended: no plan can exist, or the best plan found (if any)."""
+
+    infeasible: bool = False
+    solution: list[int] | None = None
+    proven: bool = False  # every stage that ran proved its optimum
+    balance_bound: float | None = None  # the third tier's proven bound, in its own units
+    balance_exact: bool = False  # the third tier cannot vary: its value is its bound
+
+
+class _Stages:
+    """The lexicographic stages over one built model."""
+
+    def __init__(self, built: BuiltModel, options: SolveOptions, workers: int,
+                 deadline: float, on_progress: ProgressHandler | None) -> None:
+        self.built = built
+        self.options = options
+        self.workers = workers
+        self.deadline = deadline
+        self.on_progress = on_progress
+
+    def run(self) -> _Outcome:
+        """Run every stage whose tier can change; stop early if one finds no plan."""
+        tiers = [tier for tier in self.built.tiers if not tier.is_constant]
+        balance_exact = self.built.tiers[-1].is_constant  # nothing to trade off in tier 3
+        if not tiers:
+            tiers = [self.built.tiers[-1]]  # a single feasibility search
+        outcome = _Outcome(balance_exact=balance_exact)
+        proven = True
+        for index, tier in enumerate(tiers):
+            stage = self._run_stage(tier, index, len(tiers))
+            if stage.solution is None:
+                if outcome.solution is None and stage.status == cp_model.INFEASIBLE:
+                    return _Outcome(infeasible=True)
+                proven = False  # keep the previous stage's plan
+                break
+            outcome.solution = stage.solution
+            proven = proven and stage.status == cp_model.OPTIMAL
+            if tier.goal == "balance":
+                outcome.balance_bound = stage.bound / tier.scale
+            if index + 1 < len(tiers):
+                self._keep(tier, stage)
+        outcome.proven = proven and outcome.solution is not None
+        return outcome
+
+    def _run_stage(self, tier: GoalTier, index: int, count: int) -> StageOutcome:
+        cp = self.built.model.cp
+        cp.minimize(tier.total.expr())
+        solver = cp_model.CpSolver()
+        configure(solver, self.options, self.workers, self._budget(count - index))
+        reporter = None
+        if self.on_progress is not None:
+            reporter = _Reporter(self.on_progress, tier, index + 1, count, self.deadline,
+                                 self.options.time_limit)
+        status = solver.solve(cp, reporter)
+        if status == cp_model.MODEL_INVALID:
+            raise RuntimeError(f"the solver model is invalid: {cp.validate()}")
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return StageOutcome(status, None, 0.0, 0.0)
+        return StageOutcome(status, list(solver.response_proto.solution),
+                            solver.objective_value, solver.best_objective_bound)
+
+    def _budget(self, stages_left: int) -> float:
+        """Seconds for this stage: what is left, minus a fair share for each later stage."""
+        remaining = max(0.0, self.deadline - time.monotonic())
+        share = min(max(MIN_LATER_STAGE_SECONDS, 0.15 * self.options.time_limit),
+                    remaining / stages_left)
+        return max(remaining - (stages_left - 1) * share, min(remaining, 0.05), 0.01)
+
+    def _keep(self, tier: GoalTier, stage: StageOutcome) -> None:
+        """Hold the tier at its best value found and start the next stage from that plan."""
+        cp = self.built.model.cp
+        cp.add(tier.total.expr() <= round(stage.value))
+        assert stage.solution is not None
+        cp.clear_hints()
+        cp.proto.solution_hint.vars.extend(range(len(stage.solution)))
+        cp.proto.solution_hint.values.extend(stage.solution)
+
+
+class _Reporter(cp_model.CpSolverSolutionCallback):
+    """Sends a Progress snapshot to the caller on each improving plan of a stage."""
+
+    def __init__(self, notify: ProgressHandler, tier: GoalTier, stage: int, stages: int,
+                 deadline: float, time_limit: float) -> None:
+        super().__init__()
+        self.notify = notify
+        self.tier = tier
+        self.stage = stage
+        self.stages = stages
+        self.deadline = deadline
+        self.time_limit = time_limit
+
+    def on_solution_callback(self) -> None:
+        """Report the stage's best value and bound so far, in the tier's own units."""
+        now = time.monotonic()
+        self.notify(Progress(
+            goal=self.tier.goal, stage=self.stage, stages=self.stages,
+            value=self.objective_value / self.tier.scale,
+            bound=self.best_objective_bound / self.tier.scale,
+            elapsed=self.time_limit - max(0.0, self.deadline - now),
+            time_left=max(0.0, self.deadline - now)))
+
+
+def plan_from_solution(problem: Problem, variables: Variables,
+                       solution: list[int]) -> tuple[Secondment, ...]:
+    """The plan's secondments (Existing ones as given), sorted by post, then start."""
+    people = problem.candidates
+    posts = problem.posts
+    found = [s.model_copy(update={"existing": True}) for s in problem.existing]
+    for pair in variables.pairs:
+        run_start: int | None = None
+        for month, held in pair.hold.items():
+            if solution[held.index]:
+                run_start = month if run_start is None else run_start
+            elif run_start is not None:
+                found.append(Secondment(person=people[pair.person].person,
+                                        post=posts[pair.post].post, start=run_start,
+                                        end=month - 1))
+                run_start = None
+        if run_start is not None:
+            found.append(Secondment(person=people[pair.person].person,
+                                    post=posts[pair.post].post, start=run_start,
+                                    end=pair.months[-1]))
+    return tuple(sorted(found, key=lambda s: (s.post, s.start, s.end, s.person)))

@@ -1,0 +1,192 @@
+"""The decision variables: who holds which post in which month, by indices.
+
+For every (person, post) pair that R2–R4 allow (see ``domains``) and every month it may be
+chosen: ``hold[t]`` the person holds the post in month t; ``start[t]`` a secondment begins in
+t (held in t, not in t-1); ``end[t]`` one ends in t (held in t, not in t+1). A run reaching
+the last month of the pair's months ends there: at the horizon end that is its written end.
+
+Existing secondments are not variables. They are fixed ``Stint``s that every count includes
+as constants, so a new secondment next to an Existing one is always a separate secondment.
+Indices (into ``problem.candidates`` and ``problem.posts``) never leave the solver.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from rotation.domain import Problem
+from rotation.months import Month, month_range
+from rotation.solver.domains import Domains
+from rotation.solver.tally import Tally, Var
+
+
+@dataclass(frozen=True)
+class Stint:
+    """An Existing secondment by indices: months fixed before the search."""
+
+    person: int
+    post: int
+    start: Month
+    end: Month
+
+    def covers(self, month: Month) -> bool:
+        """Whether the person is in the post in that month."""
+        return self.start <= month <= self.end
+
+
+@dataclass
+class PairVars:
+    """The variables of one (person, post) pair, by month."""
+
+    person: int
+    post: int
+    months: range
+    hold: dict[Month, Var]
+    start: dict[Month, Var]
+    end: dict[Month, Var]
+
+
+class Variables:
+    """All decision variables, and the counts the rules are written in."""
+
+    def __init__(self, problem: Problem, pairs: list[PairVars], stints: list[Stint]) -> None:
+        self.problem = problem
+        self.pairs = pairs
+        self.stints = stints
+        self.pairs_by_post: dict[int, list[PairVars]] = defaultdict(list)
+        self.pairs_by_person: dict[int, list[PairVars]] = defaultdict(list)
+        for pair in pairs:
+            self.pairs_by_post[pair.post].append(pair)
+            self.pairs_by_person[pair.person].append(pair)
+        self.stints_by_post: dict[int, list[Stint]] = defaultdict(list)
+        self.stints_by_person: dict[int, list[Stint]] = defaultdict(list)
+        for stint in stints:
+            self.stints_by_post[stint.post].append(stint)
+            self.stints_by_person[stint.person].append(stint)
+        self._post_hold = _by_month(pairs, "post", "hold")
+        self._post_start = _by_month(pairs, "post", "start")
+        self._post_end = _by_month(pairs, "post", "end")
+        self._person_hold = _by_month(pairs, "person", "hold")
+        self._person_end = _by_month(pairs, "person", "end")
+
+    # -- counts per post and month (new secondments plus Existing ones) ------------------
+    def holders(self, post: int, month: Month) -> Tally:
+        """How many secondments cover the post in the month."""
+        fixed = sum(1 for s in self.stints_by_post[post] if s.covers(month))
+        return Tally.of(self._post_hold[post].get(month, ()), fixed)
+
+    def starts(self, post: int, month: Month) -> Tally:
+        """How many secondments of the post start in the month."""
+        fixed = sum(1 for s in self.stints_by_post[post] if s.start == month)
+        return Tally.of(self._post_start[post].get(month, ()), fixed)
+
+    def ends(self, post: int, month: Month) -> Tally:
+        """How many secondments of the post end in the month."""
+        fixed = sum(1 for s in self.stints_by_post[post] if s.end == month)
+        return Tally.of(self._post_end[post].get(month, ()), fixed)
+
+    def post_span(self, post: int) -> range:
+        """The horizon, widened to every month an Existing secondment of the post covers."""
+        return _span(self.problem, self.stints_by_post[post])
+
+    # -- counts per person and month -----------------------------------------------------
+    def person_holding(self, person: int, month: Month) -> Tally:
+        """How many secondments the person holds in the month (a plan keeps this <= 1)."""
+        fixed = sum(1 for s in self.stints_by_person[person] if s.covers(month))
+        return Tally.of(self._person_hold[person].get(month, ()), fixed)
+
+    def person_ends(self, person: int, month: Month) -> Tally:
+        """How many of the person's secondments end in the month."""
+        fixed = sum(1 for s in self.stints_by_person[person] if s.end == month)
+        return Tally.of(self._person_end[person].get(month, ()), fixed)
+
+    def person_starts(self, person: int) -> Tally:
+        """How many secondments the person has in all (new starts plus Existing ones)."""
+        starts = [var for pair in self.pairs_by_person[person] for var in pair.start.values()]
+        return Tally.of(starts, len(self.stints_by_person[person]))
+
+    def person_span(self, person: int) -> range:
+        """The horizon, widened to every month an Existing secondment of the person covers."""
+        return _span(self.problem, self.stints_by_person[person])
+
+
+def create_variables(cp: cp_model.CpModel, problem: Problem, domains: Domains,
+                     relaxed: frozenset[str]) -> Variables:
+    """Create the hold/start/end variables of every allowed pair, and the fixed stints."""
+    pairs = []
+    for (p, q), months in sorted(domains.items()):
+        pair = _pair_variables(cp, problem, p, q, months, length_rule="R5" not in relaxed)
+        if pair is not None:
+            pairs.append(pair)
+    return Variables(problem, pairs, existing_stints(problem) if "R12" not in relaxed else [])
+
+
+def existing_stints(problem: Problem) -> list[Stint]:
+    """The Existing secondments that name a known person and post, by indices."""
+    person_index = {c.person: i for i, c in enumerate(problem.candidates)}
+    post_index = {p.post: i for i, p in enumerate(problem.posts)}
+    return [Stint(person_index[s.person], post_index[s.post], s.start, s.end)
+            for s in problem.existing if s.person in person_index and s.post in post_index]
+
+
+def longest_run(problem: Problem, person: int) -> int:
+    """R5: the most months one secondment of the person may last."""
+    cap = problem.candidates[person].max_months
+    limit = problem.settings.max_secondment_months
+    return limit if cap is None else min(limit, cap)
+
+
+def _pair_variables(cp: cp_model.CpModel, problem: Problem, p: int, q: int, months: range,
+                    length_rule: bool) -> PairVars | None:
+    # R5 decides where a run may start: it must reach the minimum length (or run on to the
+    # horizon's last month) inside the pair's months without passing the maximum. Months
+    # before the first such start or beyond the reach of the last can never be held.
+    horizon_end = problem.settings.horizon_end
+    longest = longest_run(problem, p) if length_rule else len(months)
+    shortest = problem.settings.min_secondment_months if length_rule else 1
+    starts = [t for t in months
+              if (forced_last := min(t + shortest - 1, horizon_end)) <= months[-1]
+              and forced_last - t + 1 <= longest]
+    if not starts:
+        return None
+    held_months = month_range(starts[0], min(months[-1], starts[-1] + longest - 1))
+    hold = {t: cp.new_bool_var(f"hold[{p},{q},{t}]") for t in held_months}
+    start: dict[Month, Var] = {}
+    end: dict[Month, Var] = {}
+    possible_starts = set(starts)
+    for t, held in hold.items():
+        before, after = hold.get(t - 1), hold.get(t + 1)
+        if before is None:
+            start[t] = held  # the first possible month: holding it is starting there
+        elif t in possible_starts:
+            start[t] = _edge(cp, f"start[{p},{q},{t}]", held, before)
+        else:
+            cp.add_implication(held, before)  # no start here: holding t means holding t-1
+        end[t] = held if after is None else _edge(cp, f"end[{p},{q},{t}]", held, after)
+    return PairVars(p, q, held_months, hold, start, end)
+
+
+def _edge(cp: cp_model.CpModel, name: str, held: Var, neighbour: Var) -> Var:
+    """A 0/1 variable equal to ``held and not neighbour``."""
+    edge = cp.new_bool_var(name)
+    cp.add_implication(edge, held)
+    cp.add_implication(edge, neighbour.Not())
+    cp.add_bool_or([held.Not(), neighbour, edge])
+    return edge
+
+
+def _by_month(pairs: list[PairVars], key: str, kind: str) -> dict[int, dict[Month, list[Var]]]:
+    index: dict[int, dict[Month, list[Var]]] = defaultdict(lambda: defaultdict(list))
+    for pair in pairs:
+        for month, var in getattr(pair, kind).items():
+            index[getattr(pair, key)][month].append(var)
+    return index
+
+
+def _span(problem: Problem, stints: list[Stint]) -> range:
+    first = min([problem.settings.horizon_start, *(s.start for s in stints)])
+    last = max([problem.settings.horizon_end, *(s.end for s in stints)])
+    return month_range(first, last)
