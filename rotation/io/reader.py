@@ -16,8 +16,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from rotation.domain import Agency, Candidate, Grade, Post, Problem, Secondment, Settings, Travel
-from rotation.findings import Finding, InvalidInput, error
+from rotation.findings import Finding, InvalidInput, error, warning
 from rotation.io.cells import CellError, read_cell, read_text
+from rotation.io.safety import has_macros
 from rotation.io.schema import (
     AGENCIES,
     CANDIDATES,
@@ -31,7 +32,6 @@ from rotation.io.schema import (
     Sheet,
 )
 from rotation.io.tables import (
-    Formula,
     RawRow,
     RawTable,
     header_findings,
@@ -85,10 +85,18 @@ def read_problem(path: Path) -> tuple[Problem, list[Finding]]:
                                  unread=unread.frozen(areas))
     else:
         findings += validate_problem(problem, setting_rows=settings_read.rows)
-    findings = sort_findings(findings)
+    findings = sort_findings(_macro_warnings(path) + findings)
     if any(f.severity == "error" for f in findings):
         raise InvalidInput(findings)
     return problem, findings
+
+
+def _macro_warnings(path: Path) -> list[Finding]:
+    """A warning when the workbook carries macros: they are ignored, never run."""
+    if not has_macros(path):
+        return []
+    return [warning(f"{path.name} contains macros: they were ignored (rotation reads only "
+                    "the typed values and never runs macros)")]
 
 
 def _default_plan_name(path: Path) -> str:
@@ -169,7 +177,11 @@ def read_settings(table: RawTable | None, default_plan_name: str) -> SettingsRea
 def _setting_name(row: RawRow, seen: Mapping[str, int], findings: list[Finding]) -> str | None:
     """The row's setting name when it is a known one given for the first time, else None."""
     cell = row.get("setting")
-    name = "" if isinstance(cell, Formula) else normalise_name(cell)
+    try:
+        name = normalise_name(read_text(cell))
+    except CellError as exc:
+        findings.append(error(str(exc), SETTINGS.name, row.number, "setting"))
+        return None
     if not name:
         findings.append(error("the setting name is blank: write one of "
                               f"{', '.join(_SETTING_KINDS)}", SETTINGS.name, row.number,

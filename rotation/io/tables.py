@@ -129,9 +129,15 @@ def _not_readable(path: Path, reason: str) -> InvalidInput:
 
 
 def _read_workbook(path: Path) -> list[tuple[str, list[tuple[object, ...]]]]:
-    """Every worksheet of an .xlsx file as a grid of cell values; formulas become Formula."""
+    """Every worksheet of an .xlsx file as a grid of cell values; formulas become Formula.
+
+    Raises InvalidInput with one plain reason when the file is unsafe or not a workbook.
+    """
     if not path.exists():
         raise _not_readable(path, "does not exist: check the name and folder")
+    if not path.is_file():  # a device or pipe could be read for ever
+        raise _not_readable(path, "is not a file: give an .xlsx workbook or a folder of CSV "
+                                  "files")
     suffix = path.suffix.casefold()
     if suffix in _OTHER_SPREADSHEETS:
         raise _not_readable(path, f"is {_OTHER_SPREADSHEETS[suffix]}: open it in Excel (or "
