@@ -18,6 +18,12 @@ from rotation.months import Month, financial_year, month_range
 
 Funding = Literal["seconded", "funded", "either"]
 
+# Upper bounds far beyond any real plan; they keep a mistyped figure from making the
+# solver's model enormous or its objective overflow.
+MONTHS_CAP = 240
+COUNT_CAP = 10_000
+WEIGHT_CAP = 1_000_000.0
+
 
 class Record(BaseModel):
     """A row of an input sheet."""
@@ -47,18 +53,18 @@ class Settings(Record):
     plan_name: str = ""
     horizon_start: Month
     horizon_months: int = Field(ge=1, le=120)
-    min_secondment_months: int = Field(default=12, ge=1)
-    max_secondment_months: int = Field(default=23, ge=1)
-    handover_overlap_months: int = Field(default=1, ge=0)
-    max_handovers_per_month: int = Field(default=1, ge=0)
-    cooling_off_months: int = Field(default=12, ge=0)
-    max_secondments_per_person: int = Field(default=1, ge=0)
-    max_secondees_per_agency: int = Field(default=2, ge=0)
+    min_secondment_months: int = Field(default=12, ge=1, le=MONTHS_CAP)
+    max_secondment_months: int = Field(default=23, ge=1, le=MONTHS_CAP)
+    handover_overlap_months: int = Field(default=1, ge=0, le=24)
+    max_handovers_per_month: int = Field(default=1, ge=0, le=COUNT_CAP)
+    cooling_off_months: int = Field(default=12, ge=0, le=MONTHS_CAP)
+    max_secondments_per_person: int = Field(default=1, ge=0, le=120)
+    max_secondees_per_agency: int = Field(default=2, ge=0, le=COUNT_CAP)
     # Weights of the third goal tier (SPEC.md section 4); see the README for their meaning.
-    weight_preference: float = Field(default=60.0, ge=0)
-    weight_travel: float = Field(default=1.0, ge=0)
-    weight_cost: float = Field(default=0.01, ge=0)
-    weight_stability: float = Field(default=1000.0, ge=0)
+    weight_preference: float = Field(default=60.0, ge=0, le=WEIGHT_CAP)
+    weight_travel: float = Field(default=1.0, ge=0, le=WEIGHT_CAP)
+    weight_cost: float = Field(default=0.01, ge=0, le=WEIGHT_CAP)
+    weight_stability: float = Field(default=1000.0, ge=0, le=WEIGHT_CAP)
     central_budget: float | None = Field(default=None, ge=0)
 
     @property
@@ -72,9 +78,9 @@ class Agency(Record):
 
     agency: str
     name: str = ""
-    max_concurrent: int = Field(ge=0)
+    max_concurrent: int = Field(ge=0, le=COUNT_CAP)
     backfill_budget: float | None = Field(default=None, ge=0)
-    pledged_months: int | None = Field(default=None, ge=0)
+    pledged_months: int | None = Field(default=None, ge=0, le=COUNT_CAP * 120)
 
 
 class Grade(Record):
@@ -115,7 +121,7 @@ class Candidate(Record):
     home_area: str = ""
     available_from: Month | None = None
     available_to: Month | None = None
-    max_months: int | None = Field(default=None, ge=1)
+    max_months: int | None = Field(default=None, ge=1, le=MONTHS_CAP)
     skills: tuple[str, ...] = ()
     preferred_areas: tuple[str, ...] = ()
     excluded_areas: tuple[str, ...] = ()
@@ -131,7 +137,7 @@ class Travel(Record):
 
     from_area: str
     to_area: str
-    minutes: int = Field(ge=0)
+    minutes: int = Field(ge=0, le=24 * 60)
 
 
 class Secondment(Record):

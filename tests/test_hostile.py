@@ -672,9 +672,6 @@ def test_a_plan_keeps_every_injection_as_text(tmp_path: Path) -> None:
         ("-C", "-P2"), ("=A", "=P1"), ("+B", "-P2")}
 
 
-@pytest.mark.xfail(strict=True, raises=UserWarning,
-                   reason="rotation.picture passes names to matplotlib uncleaned: a control "
-                          "character raises 'Glyph 7 missing from font' (the cells are clean)")
 def test_a_plan_drops_control_characters_everywhere(tmp_path: Path) -> None:
     target = _write_injection_plan(tmp_path / "plan.xlsx", control=CONTROL)
     assert "=1+1 plan" in _text_cells(target)

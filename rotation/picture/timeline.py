@@ -17,6 +17,7 @@ from typing import Literal
 
 from rotation.checker import handovers
 from rotation.domain import Problem, Secondment
+from rotation.io.xlsx import clean_text
 from rotation.months import Month
 
 SharedKind = Literal["handover", "clash"]
@@ -119,7 +120,8 @@ class Timeline:
             key = (s.person, s.post, s.start, s.end)
             candidate = problem.candidate_by_person.get(s.person)
             bars.append(Bar(post=s.post, person=s.person,
-                            name=candidate.display_name if candidate else s.person,
+                            name=clean_text(candidate.display_name if candidate
+                                            else s.person),
                             agency=candidate.agency if candidate else "",
                             start=s.start, end=s.end, existing=s.existing or key in agreed,
                             follows=follows.get(key)))
@@ -135,11 +137,13 @@ class Timeline:
                                            if m not in exists and m not in held]))
         settings = problem.settings
         return cls(
-            plan_name=settings.plan_name,
+            plan_name=clean_text(settings.plan_name),
             horizon_start=settings.horizon_start,
             horizon_end=settings.horizon_end,
-            posts=tuple(TimelinePost(p.post, p.area) for p in problem.posts),
-            agencies=tuple((a.agency, a.name or a.agency) for a in problem.agencies),
+            posts=tuple(TimelinePost(clean_text(p.post), clean_text(p.area))
+                        for p in problem.posts),
+            agencies=tuple((clean_text(a.agency), clean_text(a.name or a.agency))
+                           for a in problem.agencies),
             bars=tuple(sorted(bars, key=lambda b: (b.post, b.start, b.end, b.person))),
             vacancies=tuple(vacancies),
             funded=tuple(funded),
