@@ -66,6 +66,8 @@ class Settings(Record):
     weight_cost: float = Field(default=0.01, ge=0, le=WEIGHT_CAP)
     weight_stability: float = Field(default=1000.0, ge=0, le=WEIGHT_CAP)
     central_budget: float | None = Field(default=None, ge=0)
+    # The agency whose grades price a funded officer (blank: HC if listed, else the first).
+    host_agency: str = ""
 
     @property
     def horizon_end(self) -> Month:
@@ -156,6 +158,23 @@ class Secondment(Record):
 
     def covers(self, value: Month) -> bool:
         """Whether the person is in the post in that month."""
+        return self.start <= value <= self.end
+
+
+class FundedStretch(Record):
+    """A directly funded officer in one post for an unbroken run of months, inclusive."""
+
+    post: str
+    start: Month
+    end: Month
+
+    @property
+    def months(self) -> int:
+        """Length in months."""
+        return self.end - self.start + 1
+
+    def covers(self, value: Month) -> bool:
+        """Whether the funded officer is in the post in that month."""
         return self.start <= value <= self.end
 
 

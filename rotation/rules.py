@@ -15,6 +15,8 @@ RULES: dict[str, str] = {
     "R10": "backfill budget",
     "R11": "person",
     "R12": "existing",
+    "R13": "funded officer",
+    "R14": "central budget",
 }
 
 

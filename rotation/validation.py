@@ -70,6 +70,7 @@ def input_errors(problem: Problem, *, setting_rows: Mapping[str, int] | None = N
         *check_month_order(problem),
         *check_level_bands(problem),
         *check_secondment_length_settings(problem, setting_rows or {}),
+        *check_host_agency(problem, setting_rows or {}, skip),
         *check_preferred_and_excluded(problem),
     ]
 
@@ -265,6 +266,18 @@ def check_secondment_length_settings(problem: Problem, setting_rows: Mapping[str
                   f"max_secondment_months ({s.max_secondment_months}): no secondment could "
                   "keep R5 length", SETTINGS.name,
                   setting_rows.get("min_secondment_months"), "value")]
+
+
+def check_host_agency(problem: Problem, setting_rows: Mapping[str, int], unread: Unread
+                      ) -> list[Finding]:
+    """host_agency, when given, is on the Agencies sheet (its grades price funded officers)."""
+    host = problem.settings.host_agency
+    known = set(problem.agency_by_code) | unread.agencies
+    if not host or host in known:
+        return []
+    return [error(f"host_agency '{host}' is not on the Agencies sheet"
+                  f"{did_you_mean(host, known)}: its grades price the funded officers",
+                  SETTINGS.name, setting_rows.get("host_agency"), "value")]
 
 
 def check_preferred_and_excluded(problem: Problem) -> list[Finding]:

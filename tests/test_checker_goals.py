@@ -139,4 +139,5 @@ def test_goals_of_a_whole_small_plan() -> None:
     goals = goal_terms(prob, plan)
     assert goals.model_dump() == {
         "vacant_post_months": 13, "pledge_shortfall_months": 8, "preference_penalty": 0,
-        "travel_minutes": 0, "backfill_cost": 45600.0, "handovers": 1}
+        "travel_minutes": 0, "backfill_cost": 45600.0, "handovers": 1, "changed_months": 0,
+        "funded_months": 0, "direct_cost": 0.0}

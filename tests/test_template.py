@@ -61,8 +61,8 @@ def validation_on(book: Workbook, sheet_name: str, column: str) -> DataValidatio
 
 def test_template_has_instructions_first_then_every_input_sheet(template: Path) -> None:
     book = load_workbook(template)
-    assert book.sheetnames == ["Instructions", *INPUT_SHEET_NAMES]
-    for sheet in schema.INPUT_SHEETS:
+    assert book.sheetnames == ["Instructions", *INPUT_SHEET_NAMES, schema.SCENARIOS.name]
+    for sheet in (*schema.INPUT_SHEETS, schema.SCENARIOS):
         assert headers(book, sheet.name) == [c.name for c in sheet.columns]
         assert book[sheet.name].freeze_panes == "A2"
         assert book[sheet.name]["A1"].font.bold

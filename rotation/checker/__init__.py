@@ -14,6 +14,7 @@ from rotation.checker.agency_rules import (
     check_r9_team_mix,
     check_r10_backfill_budget,
 )
+from rotation.checker.funding_rules import check_r13_funded_officer, check_r14_central_budget
 from rotation.checker.goals import goal_terms
 from rotation.checker.person_rules import (
     check_r2_grade,
@@ -30,10 +31,11 @@ from rotation.checker.post_rules import (
     handovers,
 )
 from rotation.checker.vacancies import find_vacancies
-from rotation.domain import Problem, Secondment
+from rotation.domain import FundedStretch, Problem, Secondment
 from rotation.plan import Breach, CheckReport
 
 RuleCheck = Callable[[Problem, Sequence[Secondment]], list[Breach]]
+FundingCheck = Callable[[Problem, Sequence[Secondment], Sequence[FundedStretch]], list[Breach]]
 
 # One check per hard rule of SPEC.md section 3, in rule order.
 RULE_CHECKS: dict[str, RuleCheck] = {
@@ -51,17 +53,34 @@ RULE_CHECKS: dict[str, RuleCheck] = {
     "R12": check_r12_existing,
 }
 
+# The rules about directly funded officers, which also read the plan's funded stretches.
+FUNDING_CHECKS: dict[str, FundingCheck] = {
+    "R13": check_r13_funded_officer,
+    "R14": check_r14_central_budget,
+}
 
-def check_plan(problem: Problem, secondments: Sequence[Secondment]) -> CheckReport:
-    """Every rule breach, every vacancy and the goal terms of a plan."""
+
+def check_plan(problem: Problem, secondments: Sequence[Secondment],
+               previous: Sequence[Secondment] = (), *,
+               funded: Sequence[FundedStretch] = ()) -> CheckReport:
+    """Every rule breach, every vacancy and the goal terms of a plan.
+
+    With ``previous`` (the plan being replanned), ``changed_months`` is counted against it.
+    ``funded`` lists the plan's funded stretches (R13, R14); a ``funded`` post counts as
+    funded in every month of its existence whether listed or not.
+    """
     plan = list(secondments)
+    stretches = list(funded)
     breaches = [breach for check in RULE_CHECKS.values() for breach in check(problem, plan)]
+    breaches += [breach for funding_check in FUNDING_CHECKS.values()
+                 for breach in funding_check(problem, plan, stretches)]
     return CheckReport(breaches=tuple(breaches),
-                       vacancies=tuple(find_vacancies(problem, plan)),
-                       goals=goal_terms(problem, plan))
+                       vacancies=tuple(find_vacancies(problem, plan, stretches)),
+                       goals=goal_terms(problem, plan, previous, funded=stretches))
 
 
 __all__ = [
+    "FUNDING_CHECKS",
     "RULE_CHECKS",
     "check_plan",
     "check_r1_one_holder",
@@ -76,6 +95,8 @@ __all__ = [
     "check_r10_backfill_budget",
     "check_r11_person",
     "check_r12_existing",
+    "check_r13_funded_officer",
+    "check_r14_central_budget",
     "find_vacancies",
     "goal_terms",
     "handovers",

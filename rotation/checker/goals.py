@@ -14,27 +14,57 @@ from rotation.checker.facts import (
     well_formed,
 )
 from rotation.checker.post_rules import handovers
-from rotation.domain import Problem, Secondment
+from rotation.domain import FundedStretch, Problem, Secondment
+from rotation.funded_posts import direct_cost, funded_month_count, funded_months
 from rotation.plan import GoalTerms
 
 
-def goal_terms(problem: Problem, secondments: Sequence[Secondment]) -> GoalTerms:
-    """Every goal term of the plan (Existing secondments included), over the horizon only."""
+def goal_terms(problem: Problem, secondments: Sequence[Secondment],
+               previous: Sequence[Secondment] = (), *,
+               funded: Sequence[FundedStretch] = ()) -> GoalTerms:
+    """Every goal term of the plan (Existing secondments included), over the horizon only.
+
+    ``changed_months`` is counted against ``previous``, the plan being replanned (0 if none).
+    ``funded`` lists the plan's funded stretches: a month a funded officer holds is not vacant.
+    """
     plan = well_formed(secondments)
     return GoalTerms(
-        vacant_post_months=vacant_post_months(problem, plan),
+        vacant_post_months=vacant_post_months(problem, plan, funded),
         pledge_shortfall_months=pledge_shortfall_months(problem, plan),
         preference_penalty=preference_penalty(problem, plan),
         travel_minutes=travel_minutes(problem, plan),
         backfill_cost=backfill_cost(problem, plan),
         handovers=sum(1 for _outgoing, incoming in handovers(problem, plan)
                       if incoming.start in problem.horizon),
+        changed_months=changed_months(problem, plan, well_formed(previous)),
+        funded_months=funded_month_count(problem, funded),
+        direct_cost=direct_cost(problem, funded),
     )
 
 
-def vacant_post_months(problem: Problem, secondments: Sequence[Secondment]) -> int:
-    """Months in which a post open to secondees exists but nobody holds it."""
-    return sum(len(vacant_months(problem, post, secondments))
+def changed_months(problem: Problem, secondments: Sequence[Secondment],
+                   previous: Sequence[Secondment]) -> int:
+    """Person-months in the horizon in which someone holds other posts (or none) than before."""
+    def posts_held(plan: Sequence[Secondment]) -> dict[tuple[str, int], set[str]]:
+        held: dict[tuple[str, int], set[str]] = defaultdict(set)
+        for secondment in plan:
+            for month in months_in_horizon(problem, secondment):
+                held[(secondment.person, month)].add(secondment.post)
+        return held
+
+    if not previous:
+        return 0
+    now, before = posts_held(secondments), posts_held(previous)
+    return sum(1 for key in now.keys() | before.keys() if now.get(key) != before.get(key))
+
+
+def vacant_post_months(problem: Problem, secondments: Sequence[Secondment],
+                       funded: Sequence[FundedStretch] = ()) -> int:
+    """Months in which a post open to secondees exists but neither a secondee nor a funded
+    officer holds it."""
+    by_funding = funded_months(problem, funded)
+    return sum(len(set(vacant_months(problem, post, secondments))
+                   - by_funding.get(post.post, set()))
                for post in problem.seconded_posts())
 
 

@@ -27,7 +27,8 @@ from rotation.checker.facts import (
     well_formed,
 )
 from rotation.checker.words import level_band, listing, month_count, people_names, pounds
-from rotation.domain import Candidate, Post, Problem, Secondment
+from rotation.domain import Candidate, FundedStretch, Post, Problem, Secondment
+from rotation.funded_posts import direct_cost_pence_by_year, funded_monthly_pence, funded_months
 from rotation.months import Month, financial_year, financial_year_label
 from rotation.plan import Vacancy
 
@@ -37,15 +38,41 @@ PLACED, USED_UP, COOLING_OFF, AT_LIMIT, OVER_BUDGET, TEAM_MIX = (
 BLOCK_ORDER = (PLACED, USED_UP, COOLING_OFF, AT_LIMIT, OVER_BUDGET, TEAM_MIX)
 
 
-def find_vacancies(problem: Problem, secondments: Sequence[Secondment]) -> list[Vacancy]:
-    """Every unbroken run of months in which a post open to secondees has no holder, and why."""
+def find_vacancies(problem: Problem, secondments: Sequence[Secondment],
+                   funded: Sequence[FundedStretch] = ()) -> list[Vacancy]:
+    """Every unbroken run of months in which a post open to secondees has no holder, and why.
+
+    A month a funded officer holds (an ``either`` post's funded stretch) is not vacant.
+    """
     plan = _PlanState.of(problem, well_formed(secondments))
+    by_funding = funded_months(problem, funded)
+    spent = direct_cost_pence_by_year(problem, funded)
     vacancies: list[Vacancy] = []
     for post in problem.seconded_posts():
-        for first, last in spans(vacant_months(problem, post, plan.secondments)):
+        empty = set(vacant_months(problem, post, plan.secondments))
+        for first, last in spans(empty - by_funding.get(post.post, set())):
+            reason = vacancy_reason(problem, post, first, last, plan)
             vacancies.append(Vacancy(post=post.post, first=first, last=last,
-                                     reason=vacancy_reason(problem, post, first, last, plan)))
+                                     reason=reason + unfunded_reason(problem, post, first, last,
+                                                                     spent)))
     return vacancies
+
+
+def unfunded_reason(problem: Problem, post: Post, first: Month, last: Month,
+                    spent: dict[int, int]) -> str:
+    """For an ``either`` post: the financial years whose central budget cannot fund a month."""
+    budget = problem.settings.central_budget
+    if post.funding != "either" or budget is None:
+        return ""
+    monthly = funded_monthly_pence(problem, post)
+    years = sorted({financial_year(m) for m in range(first, last + 1)
+                    if (spent.get(financial_year(m), 0) + monthly) / 100
+                    > budget + BUDGET_TOLERANCE_POUNDS})
+    if not years:
+        return ""
+    labels = ", ".join(financial_year_label(year) for year in years)
+    return (f"; nor can a funded officer cover it: the central budget of "
+            f"{pounds(round(budget * 100))} a year is spent in {labels} (R14)")
 
 
 @dataclass

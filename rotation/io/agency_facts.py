@@ -102,7 +102,7 @@ def empty_kind(problem: Problem, post: Post, month: Month) -> EmptyKind:
 
 def facts_from_solve(problem: Problem, result: SolveResult, report: CheckReport) -> PlanFacts:
     """The facts of a solved plan, figured as the plan workbook figures them."""
-    view = PlanView(problem, result.secondments)
+    view = PlanView(problem, result.secondments, result.funded)
     rows = []
     for secondment in view.secondments:
         candidate = view.candidate(secondment.person)
@@ -115,7 +115,10 @@ def facts_from_solve(problem: Problem, result: SolveResult, report: CheckReport)
             area=post.area if post else "", start=secondment.start, end=secondment.end,
             existing=secondment.existing, follows=outgoing.person if outgoing else ""))
     months = tuple(problem.horizon)
-    posts = tuple(PostRow(p.post, p.area, tuple(empty_kind(problem, p, m) for m in months))
+    # A funded stretch of an ``either`` post shows as funded, as on the plan's Schedule.
+    posts = tuple(PostRow(p.post, p.area,
+                          tuple("funded" if view.is_funded(p.post, m) else empty_kind(problem, p, m)
+                                for m in months))
                   for p in problem.posts)
     return PlanFacts(plan_name=problem.settings.plan_name, status=result.status, months=months,
                      vacant_post_months=report.goals.vacant_post_months, rows=tuple(rows),

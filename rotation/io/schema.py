@@ -71,6 +71,9 @@ SETTINGS_ROWS: tuple[SettingRow, ...] = (
                "Goal weight per month changed against a previous plan (replanning)."),
     SettingRow("central_budget", "number", None,
                "Central budget for funded posts, pounds per financial year (blank = no limit)."),
+    SettingRow("host_agency", "text", None,
+               "Agency whose grades price a funded officer: its grade at the post's top level "
+               "(blank = HC if listed, else the first agency)."),
 )
 
 SETTINGS = Sheet(
@@ -182,3 +185,24 @@ EXISTING = Sheet(
 INPUT_SHEETS: tuple[Sheet, ...] = (SETTINGS, AGENCIES, GRADES, POSTS, CANDIDATES, TRAVEL, EXISTING)
 
 FUNDING_CHOICES: tuple[str, ...] = ("seconded", "funded", "either")
+
+SCENARIOS = Sheet(
+    "Scenarios",
+    (
+        Column("scenario", "text", True, "Scenario name; its rows together make one scenario."),
+        Column("sheet", "text", True, "What the row changes: Settings, Agencies or Posts."),
+        Column("id", "text", False,
+               "The setting's name, agency code or post id (blank for Settings when column "
+               "names the setting)."),
+        Column("column", "text", True,
+               "The column to change: a setting's name (or value), an agency's max_concurrent, "
+               "backfill_budget or pledged_months, or a post's funding."),
+        Column("value", "text", False, "The new value; blank clears a budget or pledge."),
+    ),
+    False,
+    "Optional. Only for `rotation compare`: what-if scenarios planned beside Options 1 to 3, "
+    "one change per row.",
+    key=("scenario", "sheet", "id", "column"),
+)
+"""The what-if sheet of ``rotation compare``: read by ``rotation.appraisal``, not by the
+planner's solve, so it is not one of ``INPUT_SHEETS``."""

@@ -21,6 +21,7 @@ from rotation.domain import Settings
 from rotation.io import schema
 from rotation.io.schema import SettingRow, Sheet
 from rotation.io.xlsx import (
+    FONT_NAME,
     TITLE_FONT,
     CellValue,
     fit_columns,
@@ -103,7 +104,7 @@ def add_instructions_sheet(book: Workbook) -> Worksheet:
     worksheet.cell(row=1, column=1).font = TITLE_FONT
     row = write_rows(worksheet, [[line] for line in ABOUT], start_row=2) + 1
     row = write_rows(worksheet, [[f"- {line}"] for line in CONVENTIONS], start_row=row) + 1
-    for sheet in schema.INPUT_SHEETS:
+    for sheet in (*schema.INPUT_SHEETS, schema.SCENARIOS):
         row = _describe_sheet(worksheet, sheet, row) + 1
     worksheet.column_dimensions["A"].width = 28
     worksheet.column_dimensions["B"].width = 14
@@ -115,7 +116,7 @@ def _describe_sheet(worksheet: Worksheet, sheet: Sheet, row: int) -> int:
     """Write one sheet's description and column table from ``row``; return the next free row."""
     status = "required sheet" if sheet.required else "optional sheet"
     write_rows(worksheet, [[sheet.name, status, sheet.help]], start_row=row)
-    worksheet.cell(row=row, column=1).font = Font(bold=True, size=12)
+    worksheet.cell(row=row, column=1).font = Font(name=FONT_NAME, bold=True, size=12)
     row = write_rows(worksheet, [["column", "required?", "meaning"]], start_row=row + 1)
     style_header(worksheet, row=row - 1, last_column=3)
     lines: list[Sequence[CellValue]] = [
@@ -207,6 +208,7 @@ def write_template(path: Path) -> None:
     for sheet in schema.INPUT_SHEETS:
         rows = default_settings_rows() if sheet is schema.SETTINGS else ()
         add_input_sheet(book, sheet, rows)
+    add_input_sheet(book, schema.SCENARIOS)  # optional: only `rotation compare` reads it
     add_dropdowns(book)
     book.active = 0
     save_workbook(book, path)

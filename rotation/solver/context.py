@@ -36,6 +36,8 @@ class SolverModel:
     variables: Variables
     relaxed: frozenset[str] = frozenset()
     breaches: list[FixedBreach] = field(default_factory=list)
+    # (post index, month) -> 1 when a funded officer holds an ``either`` post (see ``funding``).
+    funded: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
 
     @property
     def settings(self) -> Settings:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from rotation.domain import Problem
+from rotation.domain import Problem, Secondment
 from rotation.solver.constraints import add_constraints
 from rotation.solver.context import FixedBreach, SolverModel
 from rotation.solver.domains import restrict_domains
+from rotation.solver.funding import add_funding
 from rotation.solver.objective import GoalTier, goal_tiers
+from rotation.solver.stability import hint_previous, stability_tier
 from rotation.solver.variables import create_variables
 
 
@@ -27,12 +30,24 @@ class BuiltModel:
         return self.model.breaches
 
 
-def build_model(problem: Problem, relaxed: frozenset[str] = frozenset()) -> BuiltModel:
-    """The model of ``problem`` with every rule family except those in ``relaxed``."""
+def build_model(problem: Problem, relaxed: frozenset[str] = frozenset(),
+                previous: Sequence[Secondment] = ()) -> BuiltModel:
+    """The model of ``problem`` with every rule family except those in ``relaxed``.
+
+    With a ``previous`` plan, the stability goal joins the tiers just before the balance
+    (see ``stability``), and the search is hinted to start from that plan.
+    """
     cp = cp_model.CpModel()
     breaches: list[FixedBreach] = []
     domains = restrict_domains(problem, relaxed, breaches)
     variables = create_variables(cp, problem, domains, relaxed)
     model = SolverModel(problem, cp, variables, relaxed, breaches)
     add_constraints(model)
-    return BuiltModel(model, goal_tiers(model))
+    add_funding(model)
+    tiers = goal_tiers(model)
+    stability = stability_tier(model, previous)
+    if stability is not None:
+        tiers.insert(len(tiers) - 1, stability)
+    if previous:
+        hint_previous(model, previous)
+    return BuiltModel(model, tiers)

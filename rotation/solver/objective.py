@@ -1,8 +1,10 @@
 """The goals of SPEC.md section 4 as model expressions, one tier per lexicographic stage.
 
-Tier 1 ``cover``: vacant post-months. Tier 2 ``pledges``: pledged months short. Tier 3
-``balance``: weight_preference * preference_penalty + weight_travel * travel_minutes +
-weight_cost * backfill_cost, each term present only where its weight is above 0.
+Tier 1 ``cover``: vacant post-months. Then ``funding``: the direct cost of funded officers
+(see ``funding``; constant, so its stage is skipped, unless some post is ``either``).
+Tier 2 ``pledges``: pledged months short. Tier 3 ``balance``: weight_preference *
+preference_penalty + weight_travel * travel_minutes + weight_cost * backfill_cost, each term
+present only where its weight is above 0.
 
 Scaling of tier 3: CP-SAT needs whole numbers, so tier 3 is minimised in hundredths of a
 weighted unit (``BALANCE_SCALE``): each term's per-month coefficient (rank, minutes, or
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 
 from rotation.domain import Candidate, Post
 from rotation.solver.context import SolverModel
+from rotation.solver.funding import funded_officer, funding_goal
 from rotation.solver.tally import Tally
 
 BALANCE_SCALE = 100
@@ -38,7 +41,7 @@ class GoalTier:
 
 
 def goal_tiers(model: SolverModel) -> list[GoalTier]:
-    """The three goal tiers, highest priority first."""
+    """The goal tiers, highest priority first (``funding`` is constant without ``either`` posts)."""
     vacant = vacant_post_months(model)
     shortfall = pledge_shortfall_months(model)
     terms = balance_terms(model)
@@ -50,7 +53,9 @@ def goal_tiers(model: SolverModel) -> list[GoalTier]:
     balance = Tally()
     for name, term in terms.items():
         balance.add(term.scaled(BALANCE_SCALE * weights[name]))
+    funding = funding_goal(model)
     return [GoalTier("cover", {"vacant_post_months": vacant}, vacant),
+            GoalTier("funding", {"direct_cost": funding}, funding),
             GoalTier("pledges", {"pledge_shortfall_months": shortfall}, shortfall),
             GoalTier("balance", terms, balance, BALANCE_SCALE)]
 
@@ -62,7 +67,8 @@ def vacant_post_months(model: SolverModel) -> Tally:
         if post.funding == "funded":
             continue
         for t in model.problem.post_months(post):
-            holders = model.variables.holders(q, t)
+            # A funded officer in an ``either`` post covers the month as a secondee would.
+            holders = model.variables.holders(q, t) + funded_officer(model, q, t)
             if holders.lowest >= 1:
                 continue
             if holders.highest == 0:

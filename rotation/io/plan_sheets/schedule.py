@@ -1,7 +1,8 @@
 """The Schedule sheet: posts down, months across, each month's holder in their agency's colour.
 
 Row 1 bands the months by financial year, row 2 names the months; the post and area columns
-and both header rows stay frozen and print on every page. A legend sits below the grid.
+and both header rows stay frozen and print on every page. A legend sits below the grid. Names
+wrap within their cells, so that a financial year of months prints legibly on one page width.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from rotation.domain import Post
-from rotation.io.plan_sheets import styles
+from rotation.io.plan_sheets import printing, styles
 from rotation.io.plan_sheets.view import PlanView
 from rotation.io.xlsx import set_value, style_header
 from rotation.months import Month, financial_year, financial_year_label, format_month
@@ -26,6 +27,11 @@ FIRST_POST_ROW = 3
 FIRST_MONTH_COLUMN = 3
 VACANT = "VACANT"
 FUNDED = "funded"
+AREA_LINE = 16  # characters of an area name on one line before it wraps
+# The legend's words start beside the first month, not in the area column: the post and area
+# columns print on every page, and words there would be cut off at the area column's edge on
+# every page after the first.
+LEGEND_TEXT_COLUMN = FIRST_MONTH_COLUMN
 
 
 class CellLook:
@@ -36,7 +42,7 @@ class CellLook:
         """Text, fill and (optionally) font and border of a cell."""
         self.text = text
         self.fill = fill
-        self.font = font or Font()
+        self.font = font or styles.PLAIN_FONT
         self.border = border or Border()
 
     def apply(self, sheet: Worksheet, row: int, column: int) -> None:
@@ -46,7 +52,7 @@ class CellLook:
         cell.fill = self.fill
         cell.font = self.font
         cell.border = self.border
-        cell.alignment = styles.CENTRED
+        cell.alignment = styles.CENTRED_WRAPPED
 
 
 class ScheduleLooks:
@@ -78,7 +84,7 @@ class ScheduleLooks:
             return CellLook(" + ".join(names), styles.REACHED_FILL, styles.REACHED_FONT)
         if month not in self.view.problem.post_months(post):
             return CellLook("", styles.NO_POST_FILL)
-        if post.funding == "funded":
+        if self.view.is_funded(post.post, month):
             return CellLook(FUNDED, styles.FUNDED_FILL, styles.FUNDED_FONT)
         return CellLook(VACANT, styles.VACANT_FILL, styles.VACANT_FONT)
 
@@ -94,15 +100,44 @@ def write_schedule(book: Workbook, view: PlanView) -> None:
     for post in view.problem.posts:
         set_value(sheet.cell(row=row, column=1), post.post)
         set_value(sheet.cell(row=row, column=2), post.area)
+        for label_column in (1, 2):
+            sheet.cell(row=row, column=label_column).alignment = styles.WRAPPED
         for index, month in enumerate(months):
             look = looks.look(post, month)
             look.apply(sheet, row, FIRST_MONTH_COLUMN + index)
-            widths[index] = max(widths[index], len(look.text))
+            widths[index] = max(widths[index], longest_word(look.text))
         row += 1
     _write_legend(sheet, view, looks, row + 1)
     _set_widths(sheet, view, widths)
+    for post_row in range(FIRST_POST_ROW, row):
+        printing.fit_row_height(sheet, post_row)
     sheet.freeze_panes = sheet.cell(row=FIRST_POST_ROW, column=FIRST_MONTH_COLUMN).coordinate
-    _set_print_layout(sheet)
+    print_by_financial_year(sheet, months, first_month_column=FIRST_MONTH_COLUMN)
+
+
+def longest_word(text: str) -> int:
+    """Characters in the longest word: the narrowest column that wraps ``text`` unbroken."""
+    return max((len(word) for word in text.split()), default=0)
+
+
+def financial_year_columns(months: list[Month], first_month_column: int
+                           ) -> list[tuple[int, int]]:
+    """The (first, last) column of each financial year's months."""
+    groups = []
+    column = first_month_column
+    for _year, in_year in groupby(months, key=financial_year):
+        span = len(list(in_year))
+        groups.append((column, column + span - 1))
+        column += span
+    return groups
+
+
+def print_by_financial_year(sheet: Worksheet, months: list[Month], first_month_column: int
+                            ) -> None:
+    """Landscape, a financial year to a page, the header rows and post columns on each."""
+    printing.print_in_column_groups(
+        sheet, financial_year_columns(months, first_month_column),
+        title_columns=first_month_column - 1, title_rows=f"{BAND_ROW}:{HEADER_ROW}")
 
 
 def _write_header(sheet: Worksheet, months: list[Month]) -> None:
@@ -144,7 +179,8 @@ def _write_legend(sheet: Worksheet, view: PlanView, looks: ScheduleLooks, first_
         (CellLook(VACANT, styles.VACANT_FILL, styles.VACANT_FONT),
          "No holder this month: a vacancy (the Notes sheet says why)."),
         (CellLook(FUNDED, styles.FUNDED_FILL, styles.FUNDED_FONT),
-         "A directly funded post: filled by a funded officer, not a secondee."),
+         "A directly funded officer, not a secondee (a funded post, or a stretch of an "
+         "'either' post that no secondee could cover; see the Funded sheet)."),
         (CellLook("A → B", styles.HANDOVER_FILL, styles.HANDOVER_FONT, styles.HANDOVER_BORDER),
          "Handover: B, the incoming officer, shadows A, the outgoing one."),
         (CellLook("", styles.NO_POST_FILL), "The post does not exist this month."),
@@ -155,36 +191,27 @@ def _write_legend(sheet: Worksheet, view: PlanView, looks: ScheduleLooks, first_
     row = first_row + 1
     for look, meaning in entries:
         look.apply(sheet, row, 1)
-        set_value(sheet.cell(row=row, column=2), meaning)
+        set_value(sheet.cell(row=row, column=LEGEND_TEXT_COLUMN), meaning)
         row += 1
 
 
 def _set_widths(sheet: Worksheet, view: PlanView, month_widths: list[int]) -> None:
-    """Post column fits ids and legend labels; area fits areas; months fit their holders.
+    """Post column fits ids and legend labels; area and month columns fit their longest word.
 
-    The legend's explanations in column B are left to run on into the empty cells beside them.
+    Areas and names wrap onto a second line rather than widen their column. The legend's
+    explanations are left to run on into the empty cells beside them.
     """
     labels = ["post", *(p.post for p in view.problem.posts),
               *(a.agency for a in view.problem.agencies), VACANT]
     sheet.column_dimensions["A"].width = _clamp(max(len(t) for t in labels), 8, 24)
     areas = ["area", *(p.area for p in view.problem.posts)]
-    sheet.column_dimensions["B"].width = _clamp(max(len(t) for t in areas), 8, 34)
+    area_width = max(max(longest_word(t) for t in areas), AREA_LINE)
+    sheet.column_dimensions["B"].width = _clamp(area_width, 8, 34)
     for index, width in enumerate(month_widths):
         letter = get_column_letter(FIRST_MONTH_COLUMN + index)
         sheet.column_dimensions[letter].width = _clamp(width, 9, 28)
 
 
 def _clamp(value: int, low: int, high: int) -> int:
-    """``value + 2`` padding, kept within ``low..high``."""
-    return max(low, min(high, value + 2))
-
-
-def _set_print_layout(sheet: Worksheet) -> None:
-    """Landscape, one page wide, header rows and post columns repeated on every page."""
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = f"{BAND_ROW}:{HEADER_ROW}"
-    sheet.print_title_cols = "A:B"
+    """``value + 3`` padding (wrapped text needs a little more room), within ``low..high``."""
+    return max(low, min(high, value + 3))

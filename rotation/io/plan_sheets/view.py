@@ -12,7 +12,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from rotation.checker import handovers
-from rotation.domain import Candidate, Grade, Post, Problem, Secondment
+from rotation.domain import Candidate, FundedStretch, Grade, Post, Problem, Secondment
+from rotation.funded_posts import direct_cost_pence_by_year, funded_months
 from rotation.months import Month, financial_year
 
 SecondmentKey = tuple[str, str, Month, Month]
@@ -26,9 +27,17 @@ def secondment_key(secondment: Secondment) -> SecondmentKey:
 class PlanView:
     """The plan as the sheets display it: secondments in post order and figures by month."""
 
-    def __init__(self, problem: Problem, secondments: Iterable[Secondment]) -> None:
-        """Sort the secondments, mark the agreed (Existing) ones and index who holds what."""
+    def __init__(self, problem: Problem, secondments: Iterable[Secondment],
+                 funded: Iterable[FundedStretch] = ()) -> None:
+        """Sort the secondments, mark the agreed (Existing) ones and index who holds what.
+
+        ``funded`` are the plan's funded stretches; ``funded`` posts count as funded in every
+        month of their existence whether listed or not (``rotation.funded_posts``).
+        """
         self.problem = problem
+        self.funded: tuple[FundedStretch, ...] = tuple(
+            sorted(funded, key=lambda s: (s.post, s.start, s.end)))
+        self._funded_months = funded_months(problem, self.funded)
         agreed = {secondment_key(s) for s in problem.existing}
         marked = [s if s.existing or secondment_key(s) not in agreed
                   else s.model_copy(update={"existing": True}) for s in secondments]
@@ -91,6 +100,20 @@ class PlanView:
             return False
         outgoing = self.follows(holders[1])
         return outgoing is not None and secondment_key(outgoing) == secondment_key(holders[0])
+
+    # -- funded officers ----------------------------------------------------------------
+    def is_funded(self, post_id: str, month: Month) -> bool:
+        """Whether a directly funded officer holds the post in a horizon month."""
+        return month in self._funded_months.get(post_id, ())
+
+    def direct_cost(self, year: int) -> float:
+        """Pounds the central budget spends on funded officers in one financial year (R14)."""
+        return direct_cost_pence_by_year(self.problem, self.funded).get(year, 0) / 100
+
+    def funded_months_in(self, year: int) -> int:
+        """Post-months held by funded officers in one financial year (inside the horizon)."""
+        return sum(1 for months in self._funded_months.values() for m in months
+                   if financial_year(m) == year)
 
     # -- agencies ------------------------------------------------------------------------
     def people_out(self, agency: str, month: Month) -> list[str]:
