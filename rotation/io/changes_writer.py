@@ -18,8 +18,10 @@ from rotation.changes import Change, ChangeKind, change_sort_key, changed_months
 from rotation.domain import Secondment
 from rotation.io.cells import CellError, read_text
 from rotation.io.plan_reader import HEADER_SEARCH_ROWS, PLAN_SHEET, REQUIRED_COLUMNS
+from rotation.io.plan_sheets.printing import fit_to_width
 from rotation.io.tables import read_tables
 from rotation.io.xlsx import (
+    FONT_NAME,
     CellValue,
     add_table,
     clean_text,
@@ -39,9 +41,9 @@ SUMMARY_HEADER = ("setting", "value", "meaning")
 
 # Excel's own "Bad", "Neutral" and "Good" cell styles; kept rows stay plain.
 KIND_STYLES: dict[ChangeKind, tuple[PatternFill, Font] | None] = {
-    "dropped": (PatternFill("solid", fgColor="FFC7CE"), Font(color="9C0006")),
-    "moved": (PatternFill("solid", fgColor="FFEB9C"), Font(color="9C5700")),
-    "added": (PatternFill("solid", fgColor="C6EFCE"), Font(color="006100")),
+    "dropped": (PatternFill("solid", fgColor="FFC7CE"), Font(name=FONT_NAME, color="9C0006")),
+    "moved": (PatternFill("solid", fgColor="FFEB9C"), Font(name=FONT_NAME, color="9C5700")),
+    "added": (PatternFill("solid", fgColor="C6EFCE"), Font(name=FONT_NAME, color="006100")),
     "kept": None,
 }
 
@@ -76,6 +78,7 @@ def write_changes_sheet(book: Workbook, changes: Sequence[Change],
     sheet.freeze_panes = "A2"
     add_table(sheet, "ChangesTable", 1, len(ordered) + 1, 1, len(CHANGES_HEADER))
     fit_columns(sheet, maximum=90)
+    fit_to_width(sheet, landscape=True, title_rows="1:1")
 
 
 def change_row(change: Change, people: Mapping[str, str]) -> tuple[CellValue, ...]:
@@ -138,6 +141,7 @@ def _write_diff_summary(book: Workbook, changes: Sequence[Change], old_label: st
     sheet.freeze_panes = "A2"
     add_table(sheet, "DiffSummaryTable", 1, len(rows) + 1, 1, len(SUMMARY_HEADER))
     fit_columns(sheet, maximum=90)
+    fit_to_width(sheet, landscape=True, title_rows="1:1")
 
 
 def _secondment_cells(secondment: Secondment | None) -> tuple[CellValue, CellValue, CellValue]:

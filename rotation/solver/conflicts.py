@@ -3,8 +3,10 @@
 A plan with no new secondments keeps every rule unless the Existing secondments break one,
 so infeasibility always involves them. Most often they break a rule on their own: the
 model spots that while it is built (a fixed breach) and names the rule, the people, the post
-and the month. Otherwise the search proved it; then each rule family is dropped in turn
-and re-solved briefly, and the families whose removal lets a plan exist are named.
+and the month. Otherwise the search proved it; then ``rotation.explain`` names the conflicts
+among the Existing secondments with a minimal set of them each and, where that may not be
+the whole story, each rule family is dropped in turn and re-solved briefly, and the families
+whose removal lets a plan exist are named.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Sequence
 from ortools.sat.python import cp_model
 
 from rotation.domain import Problem
+from rotation.explain import BRIDGEABLE, find_conflicts
 from rotation.rules import RULES, rule_title
 from rotation.solver.context import FixedBreach
 from rotation.solver.model import build_model
@@ -41,6 +44,22 @@ def describe_breaches(breaches: Sequence[FixedBreach]) -> tuple[str, ...]:
 
 def explain_infeasibility(problem: Problem, options: SolveOptions, workers: int,
                           deadline: float) -> tuple[str, ...]:
+    """The conflicts among the fixed secondments, then the rule families to blame.
+
+    ``rotation.explain.find_conflicts`` names each rule the Existing secondments cannot all
+    keep, with a minimal set of them. Only R6 can be mended by adding a secondment (one that
+    bridges two agreed ones), so when it is named, or nothing is, the rule families whose
+    removal alone lets a plan exist are named too.
+    """
+    found = find_conflicts(problem)
+    lines = found.lines()
+    if found.conflicts and all(c.rule not in BRIDGEABLE for c in found.conflicts):
+        return tuple(lines)
+    return (*lines, *_culprit_families(problem, options, workers, deadline))
+
+
+def _culprit_families(problem: Problem, options: SolveOptions, workers: int,
+                      deadline: float) -> tuple[str, ...]:
     """The rule families whose removal alone would let a plan exist."""
     stop = max(deadline, time.monotonic() + MIN_EXPLAIN_SECONDS)
     culprits: list[str] = []

@@ -1,0 +1,96 @@
+"""Replanning (SPEC.md section 6): change as little of the previous plan as the higher goals allow.
+
+The measure is ``changed_months``: person-months inside the horizon in which someone holds a
+different post (or none) than in the previous plan, exactly as ``rotation.changes.
+changed_months`` counts them. It is linear in the hold variables, because a plan never has
+one person in two posts in the same month (R11): for a month in which the person held post q
+before, the month is changed unless they hold q now (1 - hold[q]); for a month in which they
+held nothing, it is changed if they hold anything now.
+
+The stability goal is a tier of its own, after cover and pledges and before the weighted
+balance (the issue's "below cover and pledges, above preferences"). ``weight_stability`` 0
+turns it off; any other value puts it in that place.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from rotation.domain import Secondment
+from rotation.months import Month
+from rotation.solver.context import SolverModel
+from rotation.solver.objective import GoalTier
+from rotation.solver.tally import Tally, Var
+
+STABILITY_GOAL = "stability"
+
+
+def stability_tier(model: SolverModel, previous: Sequence[Secondment]) -> GoalTier | None:
+    """The stability goal tier, or None when there is no previous plan or its weight is 0."""
+    if not previous or model.settings.weight_stability <= 0:
+        return None
+    changed = changed_months_tally(model, previous)
+    return GoalTier(STABILITY_GOAL, {"changed_months": changed}, changed)
+
+
+def changed_months_tally(model: SolverModel, previous: Sequence[Secondment]) -> Tally:
+    """Person-months in the horizon whose post differs from ``previous`` (none counts too)."""
+    problem = model.problem
+    variables = model.variables
+    old_posts = _old_posts(previous, problem.horizon)
+    post_index = {p.post: q for q, p in enumerate(problem.posts)}
+    pair_of = {(pair.person, pair.post): pair for pair in variables.pairs}
+    changed = Tally()
+    for p, candidate in enumerate(problem.candidates):
+        for t in problem.horizon:
+            old = old_posts.pop((candidate.person, t), set())
+            if not old:
+                changed.add(variables.person_holding(p, t))
+                continue
+            q = post_index.get(next(iter(old))) if len(old) == 1 else None
+            if q is None:
+                changed.constant += 1  # a post that is gone, or two at once: cannot recur
+                continue
+            holding = Tally(constant=sum(1 for s in variables.stints_by_person[p]
+                                         if s.post == q and s.covers(t)))
+            pair = pair_of.get((p, q))
+            if pair is not None and t in pair.hold:
+                holding.terms.append((pair.hold[t], 1))
+            changed.add(Tally(constant=1) - holding)
+    changed.constant += len(old_posts)  # people no longer on the Candidates sheet
+    return changed
+
+
+def hint_previous(model: SolverModel, previous: Sequence[Secondment]) -> None:
+    """Start the search from the previous plan: hint every hold, start and end variable."""
+    held: set[tuple[str, str, Month]] = {
+        (s.person, s.post, t) for s in previous for t in range(s.start, s.end + 1)}
+    people = model.problem.candidates
+    posts = model.problem.posts
+    hints: dict[int, tuple[Var, int]] = {}
+    for pair in model.variables.pairs:
+        person, post = people[pair.person].person, posts[pair.post].post
+
+        def was_held(t: Month, person: str = person, post: str = post) -> bool:
+            return (person, post, t) in held
+
+        for t, var in pair.hold.items():
+            hints.setdefault(var.index, (var, int(was_held(t))))
+        for t, var in pair.start.items():
+            hints.setdefault(var.index, (var, int(was_held(t) and not was_held(t - 1))))
+        for t, var in pair.end.items():
+            hints.setdefault(var.index, (var, int(was_held(t) and not was_held(t + 1))))
+    for var, value in hints.values():
+        model.cp.add_hint(var, value)
+
+
+def _old_posts(previous: Sequence[Secondment], horizon: range
+               ) -> dict[tuple[str, Month], set[str]]:
+    """The posts each person held in each horizon month of the previous plan."""
+    posts: dict[tuple[str, Month], set[str]] = defaultdict(set)
+    for secondment in previous:
+        for t in range(max(secondment.start, horizon.start),
+                       min(secondment.end, horizon.stop - 1) + 1):
+            posts[(secondment.person, t)].add(secondment.post)
+    return posts
