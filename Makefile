@@ -32,8 +32,10 @@ lint: $(TEST_STAMP)
 	$(BIN)/ruff check rotation tests benchmarks
 	$(BIN)/mypy
 
+# BENCH=quick: S and M only (a few minutes); without it every size (see benchmarks/results.md).
 bench: $(TEST_STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	BENCH=$(BENCH) $(BIN)/python benchmarks/run.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

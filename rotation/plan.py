@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from rotation.domain import Secondment
+from rotation.domain import FundedStretch, Secondment
 
 Status = Literal["OPTIMAL", "FEASIBLE", "INFEASIBLE", "UNKNOWN"]
 
@@ -16,6 +16,10 @@ class GoalTerms(BaseModel):
 
     ``preference_penalty`` is in rank-months (0 = everyone in their first choice),
     ``travel_minutes`` in one-way minute-months, ``backfill_cost`` in pounds over the horizon.
+    ``changed_months`` counts person-months that differ from a previous plan (0 when there
+    is none: see ``rotation.changes.changed_months``). ``funded_months`` and ``direct_cost``
+    (pounds over the horizon, paid from the central budget) count directly funded officers:
+    every month of a ``funded`` post and the funded stretches of ``either`` posts.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -26,6 +30,9 @@ class GoalTerms(BaseModel):
     travel_minutes: int
     backfill_cost: float
     handovers: int
+    changed_months: int = 0
+    funded_months: int = 0
+    direct_cost: float = 0.0
 
 
 class SolveResult(BaseModel):
@@ -35,6 +42,10 @@ class SolveResult(BaseModel):
 
     status: Status
     secondments: tuple[Secondment, ...] = ()
+    # Directly funded officers: every ``funded`` post's months and the ``either`` stretches.
+    funded: tuple[FundedStretch, ...] = ()
+    # Goal tiers (``cover``, ``funding``, ``pledges``, ...) whose value is proven optimal.
+    proven_goals: tuple[str, ...] = ()
     goals: GoalTerms | None = None
     objective: float | None = None
     best_bound: float | None = None
@@ -46,6 +57,8 @@ class SolveResult(BaseModel):
     conflicts: tuple[str, ...] = ()
     # True when the planner stopped the search (Ctrl-C): the plan, if any, is the best so far.
     interrupted: bool = False
+    # True when the deterministic search ran (same input, seed and version: same plan).
+    reproducible: bool = False
 
     @property
     def has_plan(self) -> bool:

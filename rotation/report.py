@@ -63,6 +63,9 @@ def goals_json(goals: GoalTerms) -> dict[str, Any]:
         "preference_penalty": goals.preference_penalty,
         "travel_minutes": goals.travel_minutes,
         "backfill_cost": round(goals.backfill_cost, 2),
+        "changed_months": goals.changed_months,
+        "funded_months": goals.funded_months,
+        "direct_cost": round(goals.direct_cost, 2),
     }
 
 
@@ -100,6 +103,8 @@ def solve_document(input_path: Path, output: Path | None, result: SolveResult,
         "time_limit": result.time_limit,
         "goals": goals_json(report.goals) if report else None,
         "secondments": [secondment_json(s) for s in result.secondments],
+        "funded": [{"post": f.post, "start": format_month(f.start),
+                    "end": format_month(f.end), "months": f.months} for f in result.funded],
         "vacancies": [vacancy_json(v) for v in report.vacancies] if report else [],
         "conflicts": list(conflicts or result.conflicts),
     }

@@ -77,7 +77,7 @@ def test_solver_plans_pass_the_checker(seed: int) -> None:
     agreed_only = check_plan(problem_, [s.model_copy(update={"existing": True})
                                         for s in problem_.existing])
     if result.has_plan:
-        report = check_plan(problem_, result.secondments)
+        report = check_plan(problem_, result.secondments, funded=result.funded)
         assert report.ok, [str(b) for b in report.breaches]
         assert report.goals == result.goals
         if agreed_only.ok:  # keeping just the agreed secondments is a plan too

@@ -5,7 +5,7 @@ Exit codes (SPEC.md section 8): 0 success; 1 ``check`` found rule breaches; 2 in
 hard rules; 4 no plan found within the time limit; 130 interrupted (Ctrl-C).
 """
 
-from rotation.cli import inputs, planning, plans
+from rotation.cli import appraisal, inputs, planning, plans, replanning
 from rotation.cli.app import main
 
-__all__ = ["inputs", "main", "planning", "plans"]
+__all__ = ["appraisal", "inputs", "main", "planning", "plans", "replanning"]

@@ -6,10 +6,12 @@ with --json one JSON document), so a planner can pipe or redirect it.
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -22,6 +24,8 @@ EXIT_INVALID = 2
 EXIT_INFEASIBLE = 3
 EXIT_NO_PLAN = 4
 EXIT_INTERRUPTED = 130
+
+Command = TypeVar("Command", bound=Callable[..., Any])
 
 json_option = click.option("--json", "as_json", is_flag=True,
                            help="Print the result as one JSON document on stdout.")
@@ -66,3 +70,18 @@ def load_problem(path: Path, *, as_json: bool = False) -> tuple[Problem, list[Fi
         print_findings(exc.findings)
         fail(EXIT_INVALID, f"{path} is not valid: nothing was written.",
              findings_document(path, exc.findings) if as_json else None)
+
+
+def exit_130_on_ctrl_c(command: Command) -> Command:
+    """Make Ctrl-C end the command with exit code 130 and one line, not a traceback.
+
+    Outputs are written atomically, so an interrupted command never leaves half a file.
+    """
+    @functools.wraps(command)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except KeyboardInterrupt:
+            fail(EXIT_INTERRUPTED, "Interrupted (Ctrl-C). No partial file was left behind.")
+
+    return guarded  # type: ignore[return-value]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -10,14 +11,27 @@ from rotation.cli.app import main
 from rotation.cli.common import (
     EXIT_BREACHES,
     EXIT_INFEASIBLE,
+    EXIT_INTERRUPTED,
     EXIT_INVALID,
     EXIT_NO_PLAN,
     emit_json,
+    exit_130_on_ctrl_c,
     fail,
     json_option,
     load_problem,
     print_findings,
     say,
+)
+from rotation.cli.replanning import (
+    certain,
+    conflicts_or_none,
+    explain_plan_vacancies,
+    freeze_option,
+    load_replan,
+    previous_option,
+    replan_names,
+    say_conflicts,
+    say_replan,
 )
 from rotation.findings import InvalidInput
 from rotation.io.files import OutputError, check_output_path
@@ -33,20 +47,31 @@ from rotation.solver.options import Progress
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the search.")
 @click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True,
               help="Search threads (0 = one per core).")
+@click.option("--reproducible", is_flag=True,
+              help="Deterministic search: the same input, seed and version always give the "
+                   "same plan (slower; the time limit counts solver work units).")
 @click.option("--split-agencies", "agency_folder", type=click.Path(path_type=Path),
               help="Also write one workbook per agency into this folder, each holding only "
                    "that agency's staff.")
 @click.option("--force", is_flag=True, help="Replace outputs that already exist.")
+@previous_option
+@freeze_option
+@click.option("--explain-vacancies", is_flag=True,
+              help="Say for each vacancy which single change would fill it (may take up to "
+                   "the time limit again); also written to the Notes sheet.")
 @json_option
+@exit_130_on_ctrl_c
 def solve(input_path: Path, output: Path | None, time_limit: float, seed: int, workers: int,
-          agency_folder: Path | None, force: bool, as_json: bool) -> None:
+          reproducible: bool, agency_folder: Path | None, force: bool, previous_path: Path | None,
+          freeze_text: str | None, explain_vacancies: bool, as_json: bool) -> None:
     """Find the best plan the rules allow and write it to a workbook."""
+    from rotation.changes import summarise, summary_sentence
     from rotation.checker import check_plan
-    from rotation.diagnose import existing_conflicts
     from rotation.io.agency_split import write_agency_workbooks
     from rotation.io.files import input_sha256
     from rotation.io.plan_writer import write_plan
     from rotation.plan import SolveResult
+    from rotation.replan import replan_changes
     from rotation.report import solve_document
     from rotation.solver import SolveOptions
     from rotation.solver import solve as run_solver
@@ -54,46 +79,59 @@ def solve(input_path: Path, output: Path | None, time_limit: float, seed: int, w
     problem, findings = load_problem(input_path, as_json=as_json)
     target = output or Path("outputs") / f"{input_path.stem}-plan.xlsx"
     try:
-        check_output_path(target, force=force, inputs=(input_path,))
+        sources = (input_path,) if previous_path is None else (input_path, previous_path)
+        check_output_path(target, force=force, inputs=sources)
     except OutputError as exc:
         fail(EXIT_INVALID, str(exc))
     print_findings(findings)
+    replan = load_replan(problem, previous_path, freeze_text)
+    if replan is not None and previous_path is not None:
+        problem = replan.problem
+        say_replan(replan, previous_path)
 
-    conflicts = existing_conflicts(problem)
-    if conflicts:
-        say("No plan can satisfy the hard rules: the Existing secondments already break them.")
-        for conflict in conflicts:
-            say(f"  - {conflict}")
-        fail(EXIT_INFEASIBLE, "Correct the Existing sheet (or the limits it breaks). "
-                              "Nothing was written.",
+    found = conflicts_or_none(problem, replan)
+    if certain(found):
+        say_conflicts(found.lines())
+        fail(EXIT_INFEASIBLE, "Resolve these and run again. Nothing was written.",
              solve_document(input_path, None, SolveResult(status="INFEASIBLE"), None,
-                            conflicts=conflicts) if as_json else None)
+                            conflicts=found.lines()) if as_json else None)
 
-    options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers)
+    options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers,
+                           reproducible=reproducible,
+                           previous=replan.previous if replan is not None else ())
     say(f"Planning {problem.settings.plan_name or input_path.stem}: "
         f"{len(problem.posts)} posts, {len(problem.candidates)} candidates, "
         f"{problem.settings.horizon_months} months (time limit {time_limit:g}s)")
     result = run_solver(problem, options, on_progress=_show_progress)
 
     if result.status == "INFEASIBLE":
-        say("No plan can satisfy the hard rules.")
-        for conflict in result.conflicts:
-            say(f"  - {conflict}")
+        conflicts = found.lines() or list(result.conflicts)
+        say_conflicts(conflicts)
         fail(EXIT_INFEASIBLE, "Nothing was written.",
+             solve_document(input_path, None, result, None, conflicts=conflicts)
+             if as_json else None)
+    if result.interrupted and not result.has_plan:
+        fail(EXIT_INTERRUPTED, "Interrupted (Ctrl-C) before any plan was found. "
+                               "Nothing was written.",
              solve_document(input_path, None, result, None) if as_json else None)
     if not result.has_plan:
         fail(EXIT_NO_PLAN, f"No plan was found within {time_limit:g} seconds: "
                            "try a longer --time-limit. Nothing was written.",
              solve_document(input_path, None, result, None) if as_json else None)
 
-    report = check_plan(problem, result.secondments)
+    report = check_plan(problem, result.secondments, options.previous, funded=result.funded)
     if not report.ok:
         for breach in report.breaches:
             say(f"  {breach}")
         fail(EXIT_BREACHES, "The solver's plan failed the independent check: this is a bug "
                             "in rotation; please report it with the input. Nothing was written.")
+    if explain_vacancies:
+        report = explain_plan_vacancies(problem, result.secondments, report, time_limit)
+    changes = replan_changes(replan, result.secondments) if replan is not None else None
     try:
-        write_plan(target, problem, result, report, findings, input_sha256(input_path))
+        write_plan(target, problem, result, report, findings, input_sha256(input_path),
+                   changes=changes, people=replan_names(problem, previous_path)
+                   if previous_path is not None else None)
         if agency_folder is not None:
             written = write_agency_workbooks(agency_folder, problem, result, report,
                                              force=force, stem=target.stem)
@@ -104,12 +142,22 @@ def solve(input_path: Path, output: Path | None, time_limit: float, seed: int, w
 
     goals = report.goals
     proven = "optimal (proven)" if result.status == "OPTIMAL" else "feasible (not proven optimal)"
+    if result.interrupted:
+        proven = "interrupted — not proven optimal — best found"
     say(f"Plan {proven} in {result.solve_seconds:.1f}s: {len(result.secondments)} secondments, "
         f"{goals.vacant_post_months} vacant post-months, "
         f"{goals.pledge_shortfall_months} pledged months short, {goals.handovers} handovers.")
+    if goals.funded_months:
+        say(f"Funded officers hold {goals.funded_months} post-months: direct cost "
+            f"£{goals.direct_cost:,.2f} from the central budget.")
+    if changes is not None:
+        say(f"Against the previous plan: {summary_sentence(summarise(changes))}; "
+            f"{goals.changed_months} person-months changed (see the Changes sheet).")
     say(f"Wrote {target}")
     if as_json:
         emit_json(solve_document(input_path, target, result, report))
+    if result.interrupted:
+        sys.exit(EXIT_INTERRUPTED)
 
 
 def _show_progress(progress: Progress) -> None:
@@ -125,17 +173,19 @@ def _show_progress(progress: Progress) -> None:
 def check(input_path: Path, plan_path: Path, as_json: bool) -> None:
     """Check a plan workbook (even one edited by hand) against every rule."""
     from rotation.checker import check_plan
+    from rotation.io.funded_reader import read_funded
     from rotation.io.plan_reader import read_plan
     from rotation.report import check_document, findings_document
 
     problem, _findings = load_problem(input_path, as_json=as_json)
     try:
         secondments = read_plan(plan_path, problem)
+        funded = read_funded(plan_path, problem)
     except InvalidInput as exc:
         print_findings(exc.findings)
         fail(EXIT_INVALID, f"{plan_path} cannot be read as a plan.",
              findings_document(plan_path, exc.findings) if as_json else None)
-    report = check_plan(problem, secondments)
+    report = check_plan(problem, secondments, funded=funded)
     if not as_json:
         for breach in report.breaches:
             click.echo(str(breach))
@@ -144,6 +194,9 @@ def check(input_path: Path, plan_path: Path, as_json: bool) -> None:
         f"pledged months short, {goals.handovers} handovers, preference penalty "
         f"{goals.preference_penalty}, travel {goals.travel_minutes} minute-months, "
         f"backfill cost £{goals.backfill_cost:,.2f}")
+    if goals.funded_months:
+        say(f"{goals.funded_months} post-months held by funded officers, direct cost "
+            f"£{goals.direct_cost:,.2f}")
     document = check_document(plan_path, report) if as_json else None
     if report.breaches:
         for breach in report.breaches if as_json else ():

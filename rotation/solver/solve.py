@@ -5,7 +5,11 @@ stage 2 keeps vacancies at the best found and minimises pledge shortfall; stage 
 and minimises the weighted balance of preference, travel and cost. A tier no choice can
 change is skipped. Each stage starts from the previous stage's plan (a full solution hint)
 and the time limit is shared: a stage may use what is left minus a fair share kept for each
-later stage.
+later stage. In a reproducible solve the sharing counts CP-SAT's deterministic time, not the
+clock, so that every stage gets the same budget on every run.
+
+Ctrl-C stops the stage under way (see ``interrupt``): no later stage runs, and the best
+plan found so far is returned, marked ``interrupted``.
 """
 
 from __future__ import annotations
@@ -13,23 +17,36 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
 from rotation.domain import Problem, Secondment
-from rotation.plan import SolveResult
+from rotation.funded_posts import implied_stretches
+from rotation.plan import GoalTerms, SolveResult
 from rotation.solver.conflicts import describe_breaches, explain_infeasibility
+from rotation.solver.funding import funded_from_solution
 from rotation.solver.goals import balance_value, goal_terms
+from rotation.solver.greedy import greedy_plan
+from rotation.solver.interrupt import solve_interruptibly
 from rotation.solver.model import BuiltModel, build_model
 from rotation.solver.objective import GoalTier
 from rotation.solver.options import Progress, SolveOptions
+from rotation.solver.stability import hint_previous
 from rotation.solver.variables import Variables
 
 ProgressHandler = Callable[[Progress], None]
 
 MIN_LATER_STAGE_SECONDS = 3.0
 """Each later stage keeps at least this much (or 15% of the limit), when the limit allows."""
+
+REPRODUCIBLE_SUBSOLVERS = ("max_lp", "quick_restart")
+"""Full-problem workers of the deterministic search (measured on Highland: the default
+portfolio of ten, interleaved on two threads, took about twice as long)."""
+
+WALL_CLOCK_MARGIN = 3.0
+"""A reproducible solve stops by deterministic time; the clock stops it only at this many
+times the limit (a much slower or busier machine), when the run is no longer reproducible."""
 
 
 def configure(solver: cp_model.CpSolver, options: SolveOptions, workers: int,
@@ -44,8 +61,16 @@ def configure(solver: cp_model.CpSolver, options: SolveOptions, workers: int,
     solver.parameters.max_time_in_seconds = seconds
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = options.seed
-    solver.parameters.extra_subsolvers.append("max_lp")
     solver.parameters.max_presolve_iterations = 1
+    if options.reproducible:
+        # Interleaved search synchronises the workers in fixed batches, so the path does not
+        # depend on thread timing; the budget is deterministic time (about a second each).
+        solver.parameters.interleave_search = True
+        solver.parameters.subsolvers.extend(REPRODUCIBLE_SUBSOLVERS)
+        solver.parameters.max_deterministic_time = seconds
+        solver.parameters.max_time_in_seconds = seconds * WALL_CLOCK_MARGIN
+    else:
+        solver.parameters.extra_subsolvers.append("max_lp")
 
 
 @dataclass
@@ -56,17 +81,23 @@ class StageOutcome:
     solution: list[int] | None
     value: float
     bound: float
+    interrupted: bool = False  # Ctrl-C stopped it
 
 
 def solve(problem: Problem, options: SolveOptions,
           on_progress: ProgressHandler | None = None) -> SolveResult:
     """The best plan the hard rules allow for ``problem``, or why there is none."""
     started = time.monotonic()
-    built = build_model(problem)
+    built = build_model(problem, previous=options.previous)
+    hand_plan = _hand_plan(problem) if not options.previous else None
+    if hand_plan is not None:
+        # Warm start: the hand planner's plan is found in a blink; the search starts from it
+        # and, if it finds nothing better in time, the hand plan is the answer.
+        hint_previous(built.model, hand_plan)
     build_seconds = time.monotonic() - started
     workers = options.workers or os.cpu_count() or 1
     common = {"build_seconds": build_seconds, "seed": options.seed, "workers": workers,
-              "time_limit": options.time_limit}
+              "time_limit": options.time_limit, "reproducible": options.reproducible}
     if built.breaches:
         return SolveResult(status="INFEASIBLE", conflicts=describe_breaches(built.breaches),
                            **common)
@@ -75,6 +106,15 @@ def solve(problem: Problem, options: SolveOptions,
     deadline = search_started + options.time_limit
     stages = _Stages(built, options, workers, deadline, on_progress)
     outcome = stages.run()
+    if outcome.solution is None and not outcome.infeasible and hand_plan is not None:
+        hand_goals = goal_terms(problem, hand_plan)
+        return SolveResult(status="FEASIBLE", interrupted=outcome.interrupted,
+                           secondments=hand_plan, funded=tuple(implied_stretches(problem)),
+                           goals=hand_goals, objective=balance_value(problem.settings, hand_goals),
+                           solve_seconds=time.monotonic() - search_started, **common)
+    if outcome.interrupted and outcome.solution is None:
+        return SolveResult(status="UNKNOWN", interrupted=True,
+                           solve_seconds=time.monotonic() - search_started, **common)
     if outcome.infeasible:
         conflicts = explain_infeasibility(problem, options, workers, deadline)
         return SolveResult(status="INFEASIBLE", conflicts=conflicts,
@@ -85,13 +125,40 @@ def solve(problem: Problem, options: SolveOptions,
 
     variables = built.model.variables
     secondments = plan_from_solution(problem, variables, outcome.solution)
-    goals = goal_terms(problem, secondments)
+    funded = funded_from_solution(problem, built.model, outcome.solution)
+    goals = goal_terms(problem, secondments, options.previous, funded=funded)
+    if hand_plan is not None and not outcome.proven:
+        hand_goals = goal_terms(problem, hand_plan)
+        if _ranks(hand_goals) < _ranks(goals):  # the search was stopped before beating it
+            secondments, funded, goals = hand_plan, tuple(implied_stretches(problem)), hand_goals
+            outcome.balance_bound = None
     objective = balance_value(problem.settings, goals)
     bound = None if outcome.balance_bound is None else min(objective, outcome.balance_bound)
     return SolveResult(status="OPTIMAL" if outcome.proven else "FEASIBLE",
-                       secondments=secondments, goals=goals, objective=objective,
+                       interrupted=outcome.interrupted,
+                       secondments=secondments, funded=funded, goals=goals,
+                       objective=objective,
                        best_bound=objective if outcome.balance_exact else bound,
+                       proven_goals=tuple(outcome.proven_goals),
                        solve_seconds=time.monotonic() - search_started, **common)
+
+
+def _hand_plan(problem: Problem) -> tuple[Secondment, ...] | None:
+    """The greedy hand planner's plan, when it keeps every rule (it always should).
+
+    Left out when a post may be ``either`` funded (the hand planner never funds a month).
+    """
+    from rotation.checker import check_plan  # never imports the solver: an independent check
+
+    if any(post.funding == "either" for post in problem.posts):
+        return None
+    plan = greedy_plan(problem)
+    return plan if check_plan(problem, plan).ok else None
+
+
+def _ranks(goals: GoalTerms) -> tuple[int, int]:
+    """The two goals above the balance, in priority order (lower is better)."""
+    return (goals.vacant_post_months, goals.pledge_shortfall_months)
 
 
 @dataclass
@@ -99,10 +166,14 @@ class _Outcome:
     """How the stages ended: no plan can exist, or the best plan found (if any)."""
 
     infeasible: bool = False
+    interrupted: bool = False  # Ctrl-C stopped the search: the plan is the best so far
     solution: list[int] | None = None
     proven: bool = False  # every stage that ran proved its optimum
     balance_bound: float | None = None  # the third tier's proven bound, in its own units
     balance_exact: bool = False  # the third tier cannot vary: its value is its bound
+    # Goal tiers whose value is proven optimal: constant ones, and each stage proved in a run
+    # of proved stages (a later stage's optimum holds only given the earlier ones').
+    proven_goals: list[str] = field(default_factory=list)
 
 
 class _Stages:
@@ -115,6 +186,7 @@ class _Stages:
         self.workers = workers
         self.deadline = deadline
         self.on_progress = on_progress
+        self.work_done = 0.0  # deterministic time spent by the stages so far
 
     def run(self) -> _Outcome:
         """Run every stage whose tier can change; stop early if one finds no plan."""
@@ -122,10 +194,22 @@ class _Stages:
         balance_exact = self.built.tiers[-1].is_constant  # nothing to trade off in tier 3
         if not tiers:
             tiers = [self.built.tiers[-1]]  # a single feasibility search
-        outcome = _Outcome(balance_exact=balance_exact)
+        outcome = _Outcome(balance_exact=balance_exact,
+                           proven_goals=[t.goal for t in self.built.tiers if t.is_constant])
         proven = True
         for index, tier in enumerate(tiers):
-            stage = self._run_stage(tier, index, len(tiers))
+            try:
+                stage = self._run_stage(tier, index, len(tiers))
+            except KeyboardInterrupt:  # Ctrl-C between two searches: keep what we have
+                outcome.interrupted = True
+                proven = False
+                break
+            if stage.interrupted:
+                outcome.interrupted = True
+                if stage.solution is not None:
+                    outcome.solution = stage.solution
+                proven = False
+                break
             if stage.solution is None:
                 if outcome.solution is None and stage.status == cp_model.INFEASIBLE:
                     return _Outcome(infeasible=True)
@@ -133,6 +217,8 @@ class _Stages:
                 break
             outcome.solution = stage.solution
             proven = proven and stage.status == cp_model.OPTIMAL
+            if proven:
+                outcome.proven_goals.append(tier.goal)
             if tier.goal == "balance":
                 outcome.balance_bound = stage.bound / tier.scale
             if index + 1 < len(tiers):
@@ -149,17 +235,26 @@ class _Stages:
         if self.on_progress is not None:
             reporter = _Reporter(self.on_progress, tier, index + 1, count, self.deadline,
                                  self.options.time_limit)
-        status = solver.solve(cp, reporter)
+        end = solve_interruptibly(solver, cp, reporter)
+        status = end.status
+        self.work_done += solver.deterministic_time
         if status == cp_model.MODEL_INVALID:
             raise RuntimeError(f"the solver model is invalid: {cp.validate()}")
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return StageOutcome(status, None, 0.0, 0.0)
+            return StageOutcome(status, None, 0.0, 0.0, end.interrupted)
         return StageOutcome(status, list(solver.response_proto.solution),
-                            solver.objective_value, solver.best_objective_bound)
+                            solver.objective_value, solver.best_objective_bound,
+                            end.interrupted)
 
     def _budget(self, stages_left: int) -> float:
-        """Seconds for this stage: what is left, minus a fair share for each later stage."""
-        remaining = max(0.0, self.deadline - time.monotonic())
+        """Seconds for this stage: what is left, minus a fair share for each later stage.
+
+        A reproducible solve counts deterministic time spent instead of the clock.
+        """
+        if self.options.reproducible:
+            remaining = max(0.0, self.options.time_limit - self.work_done)
+        else:
+            remaining = max(0.0, self.deadline - time.monotonic())
         share = min(max(MIN_LATER_STAGE_SECONDS, 0.15 * self.options.time_limit),
                     remaining / stages_left)
         return max(remaining - (stages_left - 1) * share, min(remaining, 0.05), 0.01)

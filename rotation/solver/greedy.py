@@ -1,0 +1,156 @@
+"""The plan a planner would make by hand: fill each post month by month, first come first served.
+
+Month by month, every post that needs a holder (it is vacant, or its holder leaves in
+``handover_overlap_months`` months) takes the first candidate, in Candidates-sheet order,
+who can start there for as long as the rules allow without breaking any of them. Nothing
+is ever undone, so the plan keeps every rule but may leave months vacant that a search
+would fill. It is the benchmark's status-quo baseline and the solver's warm start.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rotation.domain import Problem, Secondment
+from rotation.months import Month, financial_year
+from rotation.solver.domains import Pair, restrict_domains
+from rotation.solver.variables import longest_run
+
+
+@dataclass
+class _Ledger:
+    """What the plan so far commits, kept up to date as secondments are added."""
+
+    by_post: dict[str, list[tuple[Month, Month]]] = field(default_factory=lambda: defaultdict(list))
+    by_person: dict[str, list[tuple[Month, Month]]] = field(
+        default_factory=lambda: defaultdict(list))
+    agency_out: dict[tuple[str, Month], int] = field(default_factory=lambda: defaultdict(int))
+    agency_pence: dict[tuple[str, int], int] = field(default_factory=lambda: defaultdict(int))
+    handovers: dict[Month, int] = field(default_factory=lambda: defaultdict(int))
+
+
+class _Greedy:
+    """The hand planner's state: the problem's limits and the plan so far."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        self.settings = problem.settings
+        self.domains: dict[Pair, range] = restrict_domains(problem, frozenset(), [])
+        self.ledger = _Ledger()
+        self.plan: list[Secondment] = []
+        self.person_index = {c.person: i for i, c in enumerate(problem.candidates)}
+        for secondment in problem.existing:
+            self._commit(secondment.person, secondment.post, secondment.start, secondment.end,
+                         existing=True)
+
+    def run(self) -> tuple[Secondment, ...]:
+        """Walk the horizon month by month, filling every post that needs someone."""
+        overlap = self.settings.handover_overlap_months
+        for t in self.problem.horizon:
+            for q, post in enumerate(self.problem.posts):
+                if post.funding == "funded" or t not in self.problem.post_months(post):
+                    continue
+                held = [(a, b) for a, b in self.ledger.by_post[post.post] if a <= t <= b]
+                leaving = [b for a, b in held if a < t and b - overlap + 1 == t]
+                successor = any(a == t for a, _ in held)
+                needs = (not held) or (overlap >= 1 and leaving and not successor
+                                       and len(held) == 1)
+                if needs:
+                    self._fill(q, t)
+        return tuple(sorted(self.plan, key=lambda s: (s.post, s.start, s.end, s.person)))
+
+    def _fill(self, q: int, t: Month) -> None:
+        """Give post q, from month t, to the first candidate who can take it."""
+        for p in range(len(self.problem.candidates)):
+            months = self.domains.get((p, q))
+            if months is None or t not in months:
+                continue
+            end = min(t + longest_run(self.problem, p) - 1, months[-1])
+            if self._allowed(p, q, t, end):
+                candidate = self.problem.candidates[p]
+                self._commit(candidate.person, self.problem.posts[q].post, t, end)
+                return
+
+    def _allowed(self, p: int, q: int, start: Month, end: Month) -> bool:
+        """Whether the secondment keeps R5–R11 with everything committed so far."""
+        return (self._r5_length(start, end) and self._r11_person(p, start, end)
+                and self._r1_r6_r7_post(q, start, end) and self._r8_r9_r10_agency(p, start, end))
+
+    def _r5_length(self, start: Month, end: Month) -> bool:
+        length = end - start + 1
+        return length >= self.settings.min_secondment_months or end >= self.settings.horizon_end
+
+    def _r11_person(self, p: int, start: Month, end: Month) -> bool:
+        mine = self.ledger.by_person[self.problem.candidates[p].person]
+        if len(mine) >= self.settings.max_secondments_per_person:
+            return False
+        cooling = self.settings.cooling_off_months
+        return all(start >= b + 1 + cooling or a >= end + 1 + cooling for a, b in mine)
+
+    def _r1_r6_r7_post(self, q: int, start: Month, end: Month) -> bool:
+        """R1/R6: apart from others by a vacant month, or a handover overlap; R7 staggering."""
+        overlap = self.settings.handover_overlap_months
+        new_handovers: list[Month] = []
+        for a, b in self.ledger.by_post[self.problem.posts[q].post]:
+            if b <= start - 2 or a >= end + 2:
+                continue  # a vacant month between them
+            if a < start and start == b - overlap + 1:
+                new_handovers.append(start)  # takes over from (a, b)
+            elif start < a and a == end - overlap + 1:
+                new_handovers.append(a)  # hands over to (a, b)
+            else:
+                return False
+        limit = self.settings.max_handovers_per_month
+        horizon = self.problem.horizon
+        return all(self.ledger.handovers[t] + 1 <= limit
+                   for t in new_handovers if t in horizon)
+
+    def _r8_r9_r10_agency(self, p: int, start: Month, end: Month) -> bool:
+        candidate = self.problem.candidates[p]
+        agency = self.problem.agency_by_code.get(candidate.agency)
+        cap = self.settings.max_secondees_per_agency
+        if agency is not None:
+            cap = min(cap, agency.max_concurrent)
+        inside = [t for t in range(start, end + 1) if t in self.problem.horizon]
+        if any(self.ledger.agency_out[(candidate.agency, t)] + 1 > cap for t in inside):
+            return False
+        if agency is None or agency.backfill_budget is None:
+            return True
+        pence = self._pence(p)
+        budget = round(agency.backfill_budget * 100)
+        added: dict[int, int] = defaultdict(int)
+        for t in inside:
+            added[financial_year(t)] += pence
+        return all(self.ledger.agency_pence[(candidate.agency, year)] + extra <= budget
+                   for year, extra in added.items())
+
+    def _pence(self, p: int) -> int:
+        candidate = self.problem.candidates[p]
+        grade = self.problem.grade_by_key.get((candidate.agency, candidate.grade))
+        return 0 if grade is None else round(grade.monthly_cost * 100)
+
+    def _commit(self, person: str, post: str, start: Month, end: Month,
+                existing: bool = False) -> None:
+        """Add the secondment to the plan and to every count the rules read."""
+        ledger = self.ledger
+        for a, b in ledger.by_post[post]:
+            for later, earlier in ((start, (a, b)), (a, (start, end))):
+                if earlier[0] < later <= earlier[1] + 1 and later in self.problem.horizon:
+                    ledger.handovers[later] += 1
+        ledger.by_post[post].append((start, end))
+        ledger.by_person[person].append((start, end))
+        p = self.person_index.get(person)
+        if p is not None:
+            candidate = self.problem.candidates[p]
+            for t in range(max(start, self.settings.horizon_start),
+                           min(end, self.settings.horizon_end) + 1):
+                ledger.agency_out[(candidate.agency, t)] += 1
+                ledger.agency_pence[(candidate.agency, financial_year(t))] += self._pence(p)
+        self.plan.append(Secondment(person=person, post=post, start=start, end=end,
+                                    existing=existing))
+
+
+def greedy_plan(problem: Problem) -> tuple[Secondment, ...]:
+    """The first-come-first-served plan a planner makes by hand (Existing ones included)."""
+    return _Greedy(problem).run()
