@@ -217,14 +217,15 @@ def test_each_table_header_matches_its_cells(book: Workbook) -> None:
         assert [column.name for column in table.tableColumns] == header
 
 
-def test_a_chart_per_agency_beside_its_secondees_table(book: Workbook) -> None:
+def test_a_chart_per_agency_beside_its_month_table(book: Workbook) -> None:
     sheet = book[SHEET]
     charts = sheet._charts
     assert len(charts) == 3
-    header_rows = [r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "person"]
+    header_rows = [r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "month"]
     anchors = [(c.anchor._from.col, c.anchor._from.row) for c in charts]
-    # Zero-based anchor: column J (index 9), the row of each secondees header.
-    assert anchors[:2] == [(9, header_rows[0] - 1), (9, header_rows[1] - 1)]
+    # Zero-based anchor: column E (index 4), just right of the month table (A-D), on the row
+    # of each month table's header.
+    assert anchors[:2] == [(4, header_rows[0] - 1), (4, header_rows[1] - 1)]
     for chart in charts:
         assert chart.tagname == "lineChart"
         assert len(chart.series) == 2

@@ -119,8 +119,8 @@ def column_of(sheet: Worksheet, header_row: int, header: str) -> int:
 # -- the workbook as a whole ---------------------------------------------------------------
 def test_sheets_come_in_the_documented_order(book: Workbook) -> None:
     assert book.sheetnames == list(SHEETS)
-    assert SHEETS == ("Summary", "Secondments", "Schedule", "Timeline", "Backfill", "Agencies",
-                      "Notes")
+    assert SHEETS == ("Summary", "Secondments", "Funded", "Schedule", "Timeline", "Backfill",
+                      "Agencies", "Notes")
 
 
 def test_table_names_are_unique_and_valid(book: Workbook) -> None:
@@ -339,7 +339,8 @@ def test_schedule_vacancy_funded_and_no_post(book: Workbook) -> None:
 
 def test_schedule_legend_names_each_agency_and_special_cell(book: Workbook) -> None:
     sheet = book["Schedule"]
-    legend = {row[0]: row[1] for row in rows_of(sheet)[6:] if row[1]}
+    # The key in column A, its meaning beside the first month (column C).
+    legend = {row[0]: row[2] for row in rows_of(sheet)[6:] if row[2]}
     assert legend["HC"] == "Highland Council"
     assert legend["NHS"] == "NHS Highland"
     assert {"VACANT", "funded", "A → B"} <= set(legend)
@@ -351,8 +352,12 @@ def test_schedule_panes_and_print_set_up(book: Workbook) -> None:
     sheet = book["Schedule"]
     assert sheet.freeze_panes == "C3"
     assert sheet.page_setup.orientation == "landscape"
-    assert sheet.page_setup.fitToWidth == 1
-    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    # A financial year to a page: a column break after each year's last month, at a fixed
+    # scale (Excel drops manual breaks on a sheet set to fit to page).
+    assert not sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert 10 <= int(sheet.page_setup.scale) <= 100
+    header = [cell.value for cell in sheet[2]]
+    assert [brk.id for brk in sheet.col_breaks.brk] == [header.index("2028-03") + 1]
     assert sheet.print_title_rows == "$1:$2"
     assert sheet.print_title_cols == "$A:$B"
 
@@ -445,8 +450,9 @@ def test_backfill_pledges_against_delivered_months(book: Workbook) -> None:
 
 
 def test_backfill_tables(book: Workbook) -> None:
+    # The plan has a funded post, so the direct cost table closes the sheet.
     assert set(book["Backfill"].tables) == {"BackfillMonths", "BackfillYears",
-                                            "BackfillPledges"}
+                                            "BackfillPledges", "DirectCost"}
 
 
 # -- Notes -----------------------------------------------------------------------------------

@@ -24,11 +24,20 @@ from rotation.domain import Problem
 from rotation.io.agency_facts import EmptyKind, PlanFacts, PlanRow, facts_from_solve
 from rotation.io.files import OutputError, check_output_path
 from rotation.io.plan_facts_reader import read_plan_facts
-from rotation.io.plan_sheets import styles
+from rotation.io.plan_sheets import printing, styles
 from rotation.io.plan_sheets.agencies import AgencyBlock, write_agency_sheet
-from rotation.io.plan_sheets.schedule import FUNDED, VACANT, CellLook
+from rotation.io.plan_sheets.schedule import (
+    AREA_LINE,
+    FUNDED,
+    LEGEND_TEXT_COLUMN,
+    VACANT,
+    CellLook,
+    longest_word,
+    print_by_financial_year,
+)
 from rotation.io.plan_sheets.secondments import HEADER as SECONDMENTS_HEADER
 from rotation.io.xlsx import (
+    FONT_NAME,
     CellValue,
     add_table,
     clean_text,
@@ -44,7 +53,7 @@ from rotation.plan import CheckReport, SolveResult
 
 ANOTHER_AGENCY = "another agency"
 ANOTHER_FILL = PatternFill("solid", fgColor="FFFFFF")
-ANOTHER_FONT = Font(italic=True, color="595959")
+ANOTHER_FONT = Font(name=FONT_NAME, italic=True, color="595959")
 _UNSAFE_IN_FILE_NAMES = re.compile(r"[^A-Za-z0-9._-]+")
 # Names Windows keeps for devices: a file called CON.xlsx cannot be opened there.
 _WINDOWS_DEVICES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
@@ -152,6 +161,9 @@ def _write_summary(book: Workbook, facts: PlanFacts, block: AgencyBlock, secondm
     sheet.freeze_panes = "A2"
     add_table(sheet, "SummaryTable", 1, len(rows) + 1, 1, 3)
     fit_columns(sheet, maximum=90)
+    for row in range(2, len(rows) + 2):
+        sheet.cell(row=row, column=2).alignment = printing.LEFT
+    printing.fit_to_width(sheet, landscape=True, title_rows="1:1")
 
 
 def _write_secondments(book: Workbook, facts: PlanFacts, code: str, own: list[PlanRow]
@@ -171,6 +183,7 @@ def _write_secondments(book: Workbook, facts: PlanFacts, code: str, own: list[Pl
     sheet.freeze_panes = "A2"
     add_table(sheet, "SecondmentsTable", 1, len(rows) + 1, 1, len(SECONDMENTS_HEADER))
     fit_columns(sheet)
+    printing.fit_to_width(sheet, landscape=True, title_rows="1:1")
 
 
 def _schedule_look(facts: PlanFacts, code: str, colour: str, post: str, month: int,
@@ -208,21 +221,25 @@ def _write_schedule(book: Workbook, facts: PlanFacts, block: AgencyBlock) -> Non
     for post in facts.posts:
         set_value(sheet.cell(row=row, column=1), post.post)
         set_value(sheet.cell(row=row, column=2), post.area)
+        for label_column in (1, 2):
+            sheet.cell(row=row, column=label_column).alignment = styles.WRAPPED
         for index, (month, when_empty) in enumerate(zip(facts.months, post.when_empty,
                                                         strict=True)):
             look = _schedule_look(facts, block.code, colour, post.post, month, when_empty)
             look.apply(sheet, row, 3 + index)
-            widths[index] = max(widths[index], len(look.text))
+            widths[index] = max(widths[index], longest_word(look.text))
         row += 1
     _write_legend(sheet, block, colour, row + 1)
+    # As on the plan's Schedule: names and areas wrap, so a financial year prints on a page.
     sheet.column_dimensions["A"].width = 16
     sheet.column_dimensions["B"].width = max(
-        [12, *(min(34, len(p.area) + 2) for p in facts.posts)])
+        [12, *(min(34, max(AREA_LINE, longest_word(p.area)) + 3) for p in facts.posts)])
     for index, width in enumerate(widths):
-        sheet.column_dimensions[get_column_letter(3 + index)].width = max(9, min(28, width + 2))
+        sheet.column_dimensions[get_column_letter(3 + index)].width = max(9, min(28, width + 3))
+    for post_row in range(3, row):
+        printing.fit_row_height(sheet, post_row)
     sheet.freeze_panes = "C3"
-    sheet.page_setup.orientation = "landscape"
-    sheet.print_title_rows = "1:2"
+    print_by_financial_year(sheet, list(facts.months), first_month_column=3)
 
 
 def _write_schedule_header(sheet: Worksheet, facts: PlanFacts) -> None:
@@ -258,4 +275,4 @@ def _write_legend(sheet: Worksheet, block: AgencyBlock, colour: str, first_row: 
     ]
     for offset, (look, meaning) in enumerate(entries, start=first_row + 1):
         look.apply(sheet, offset, 1)
-        set_value(sheet.cell(row=offset, column=2), meaning)
+        set_value(sheet.cell(row=offset, column=LEGEND_TEXT_COLUMN), meaning)

@@ -308,7 +308,9 @@ def read_schedule(grid: Grid | None, months: Sequence[Month], rows: Sequence[Pla
                    if normalise_name(_at(grid[i], 0)) == LEGEND), None)
     if legend is not None:
         for values in grid[legend + 1:]:
-            code, name = _at(values, 0), _at(values, 1)
+            # The words beside a legend key are in the third column (the second in plans
+            # written before the Schedule printed a financial year to a page).
+            code, name = _at(values, 0), _at(values, 2) or _at(values, 1)
             if code in codes and isinstance(name, str):
                 names.setdefault(str(code), name.strip())
     return posts, names

@@ -180,6 +180,9 @@ def _read_agencies(table: RawTable, bars: list[Bar]) -> tuple[tuple[str, str], .
     """(code, name) of each agency in the Schedule's legend; any others the bars name after."""
     agencies: dict[str, str] = {}
     in_legend = False
+    # The words beside a legend key start beside the first month, in the third column (in
+    # the area column in plans written before the Schedule printed a year to a page).
+    words = table.columns[2] if len(table.columns) > 2 else "area"
     for row in table.rows:
         label = read_text(row.get("post"))
         if label == LEGEND:
@@ -187,7 +190,7 @@ def _read_agencies(table: RawTable, bars: list[Bar]) -> tuple[tuple[str, str], .
         elif in_legend:
             if label is None or label == schedule.VACANT:
                 break
-            agencies[label] = read_text(row.get("area")) or label
+            agencies[label] = read_text(row.get(words)) or read_text(row.get("area")) or label
     for bar in bars:
         if bar.agency and bar.agency not in agencies:
             agencies[bar.agency] = bar.agency

@@ -23,9 +23,12 @@ from rotation.io.files import atomic_path
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
-HEADER_FONT = Font(bold=True, color="FFFFFF")
+# Every font names its face: a cell font without a name is drawn in the program's own default,
+# which in LibreOffice is a serif face unlike the rest of the workbook.
+FONT_NAME = "Calibri"
+HEADER_FONT = Font(name=FONT_NAME, bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
-TITLE_FONT = Font(bold=True, size=14)
+TITLE_FONT = Font(name=FONT_NAME, bold=True, size=14)
 
 CellValue = str | int | float | bool | None
 

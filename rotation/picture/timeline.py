@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Literal
 
 from rotation.checker import handovers
-from rotation.domain import Problem, Secondment
+from rotation.domain import FundedStretch, Problem, Secondment
+from rotation.funded_posts import funded_months
 from rotation.io.xlsx import clean_text
 from rotation.months import Month
 
@@ -109,9 +110,11 @@ class Timeline:
                       key=lambda b: (b.start, b.end, b.person))
 
     @classmethod
-    def from_plan(cls, problem: Problem, secondments: Iterable[Secondment]) -> Timeline:
-        """The timeline of a plan, straight from the problem and its secondments."""
+    def from_plan(cls, problem: Problem, secondments: Iterable[Secondment],
+                  funded_stretches: Iterable[FundedStretch] = ()) -> Timeline:
+        """The timeline of a plan, from the problem, its secondments and funded stretches."""
         plan = list(secondments)
+        by_funding = funded_months(problem, list(funded_stretches))
         agreed = {(s.person, s.post, s.start, s.end) for s in problem.existing}
         follows = {(b.person, b.post, b.start, b.end): a.person
                    for a, b in handovers(problem, plan)}
@@ -132,7 +135,9 @@ class Timeline:
             held = {m for s in plan if s.post == post.post for m in range(s.start, s.end + 1)}
             exists = set(problem.post_months(post))
             empty = [m for m in problem.post_months(post) if m not in held]
-            (funded if post.funding == "funded" else vacancies).extend(runs(post.post, empty))
+            paid = by_funding.get(post.post, set())
+            funded.extend(runs(post.post, [m for m in empty if m in paid]))
+            vacancies.extend(runs(post.post, [m for m in empty if m not in paid]))
             closed.extend(runs(post.post, [m for m in problem.horizon
                                            if m not in exists and m not in held]))
         settings = problem.settings

@@ -21,7 +21,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from rotation.io.plan_sheets import styles
+from rotation.io.plan_sheets import printing, styles
 from rotation.io.plan_sheets.backfill import BUDGET_LOOKS, budget_status, limit_of
 from rotation.io.plan_sheets.view import PlanView
 from rotation.io.xlsx import (
@@ -44,7 +44,9 @@ MONTHS_HEADER = ("month", "staff_out", "limit", "headroom")
 NO_SECONDEES = "None of this agency's staff are seconded in this plan."
 NO_AGENCIES = "The input lists no agencies."
 
-CHART_COLUMN = len(SECONDEES_HEADER) + 2  # one empty column between the table and the chart
+# The chart sits beside its own data, the month table, rather than beside the wider tables
+# above it: the block then prints one page wide at a size people can read.
+CHART_COLUMN = len(MONTHS_HEADER) + 1
 CHART_WIDTH_CM = 18.0
 CHART_HEIGHT_CM = 7.5
 CHART_ROWS = 16  # rows the chart covers at the default row height, with a little room
@@ -146,14 +148,25 @@ def write_agency_sheet(book: Workbook, sheet_name: str, blocks: Sequence[AgencyB
     for index, block in enumerate(blocks, start=1):
         row = _write_block(sheet, block, row, f"Agency{index}_{_name_part(block.code)}_", titles)
     if not blocks:
-        titles.append((1, NO_AGENCIES, Font(italic=True)))
+        titles.append((1, NO_AGENCIES, styles.ITALIC_FONT))
     fit_columns(sheet, maximum=40)
     # Titles go in after the widths are fitted, so that they run on across empty cells
     # instead of widening the first column.
     for title_row, text, font in titles:
         set_value(sheet.cell(row=title_row, column=1), text)
         sheet.cell(row=title_row, column=1).font = font
+    _set_print_layout(sheet, [title_row for title_row, _, font in titles
+                              if font is styles.SECTION_FONT])
     return sheet
+
+
+def _set_print_layout(sheet: Worksheet, block_rows: list[int]) -> None:
+    """Landscape, each agency starting a new page, at the scale its tables and chart fit."""
+    tables = sum(printing.column_points(sheet, c) for c in range(1, len(SECONDEES_HEADER) + 1))
+    months_and_chart = (sum(printing.column_points(sheet, c) for c in range(1, CHART_COLUMN))
+                        + CHART_WIDTH_CM / 2.54 * 72)
+    printing.print_at_width(sheet, max(tables, months_and_chart), landscape=True)
+    printing.break_before_rows(sheet, block_rows)
 
 
 def _name_part(code: str) -> str:
@@ -180,22 +193,22 @@ def _write_block(sheet: Worksheet, block: AgencyBlock, first_row: int, table_pre
                  titles: list[tuple[int, str, Font]]) -> int:
     """Write one agency's block from ``first_row``; return the first row of the next block."""
     titles.append((first_row, block.title, styles.SECTION_FONT))
-    titles.append((first_row + 1, block_summary(block), Font(italic=True)))
+    titles.append((first_row + 1, block_summary(block), styles.ITALIC_FONT))
     table_row = first_row + 3
     row = _write_secondees(sheet, block, table_row, table_prefix, titles)
     row = _write_years(sheet, block, row + 1, table_prefix)
     row = _write_pledge(sheet, block, row + 1, table_prefix)
     months_header_row = row + 1
     row = _write_months(sheet, block, months_header_row, table_prefix)
-    _add_chart(sheet, block, months_header_row, anchor_row=table_row)
-    return max(row, table_row + CHART_ROWS) + 2
+    _add_chart(sheet, block, months_header_row, anchor_row=months_header_row)
+    return max(row, months_header_row + CHART_ROWS) + 2
 
 
 def _write_secondees(sheet: Worksheet, block: AgencyBlock, first_row: int, table_prefix: str,
                      titles: list[tuple[int, str, Font]]) -> int:
     """The agency's secondments as a table (or a sentence when there are none)."""
     if not block.secondees:
-        titles.append((first_row, NO_SECONDEES, Font(italic=True)))
+        titles.append((first_row, NO_SECONDEES, styles.ITALIC_FONT))
         return first_row + 1
     rows: list[Sequence[CellValue]] = [SECONDEES_HEADER]
     rows += [(s.person, s.name, s.grade, s.post, s.area, format_month(s.start),
@@ -269,7 +282,7 @@ def _table(sheet: Worksheet, rows: Sequence[Sequence[CellValue]], first_row: int
 
 def _add_chart(sheet: Worksheet, block: AgencyBlock, months_header_row: int,
                anchor_row: int) -> None:
-    """A line chart of staff out and the limit per month, beside the secondees table."""
+    """A line chart of staff out and the limit per month, beside the month table."""
     if not block.months:
         return
     last_row = months_header_row + len(block.months)

@@ -17,7 +17,8 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from rotation.domain import Agency
-from rotation.io.plan_sheets import styles
+from rotation.io.plan_sheets import printing, styles
+from rotation.io.plan_sheets.schedule import financial_year_columns
 from rotation.io.plan_sheets.view import PlanView
 from rotation.io.xlsx import CellValue, add_table, fit_columns, set_value, style_header, write_rows
 from rotation.months import financial_year, financial_year_label, format_month
@@ -87,6 +88,13 @@ def write_backfill(book: Workbook, view: PlanView) -> None:
         set_value(sheet.cell(row=row, column=1), title)
         sheet.cell(row=row, column=1).font = styles.SECTION_FONT
     sheet.freeze_panes = "C1"
+    months = list(view.problem.horizon)
+    # Each financial year of the monthly table on a page of its own, then the yearly tables:
+    # pages that would hold only the repeated agency columns beside those are left out.
+    printing.print_in_column_groups(
+        sheet, financial_year_columns(months, first_month_column=3), title_columns=2,
+        across_first=True)
+    printing.break_before_rows(sheet, [titles[1][0]])
 
 
 def _write_months(sheet: Worksheet, view: PlanView, first_row: int) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from openpyxl import Workbook
 
 from rotation.findings import Finding
+from rotation.io.plan_sheets import printing
 from rotation.io.plan_sheets.view import PlanView
 from rotation.io.xlsx import add_table, fit_columns, style_header, write_rows
 from rotation.months import format_span
@@ -19,6 +20,8 @@ SHEET = "Notes"
 HEADER = ("kind", "subject", "note")
 NOTHING_TO_NOTE = ("info", "plan", "Nothing to note: no warnings, no vacancies, everyone is in "
                                    "their first-choice area and every travel time is known.")
+
+NOTE_WIDTH = 100  # characters of a note on one line before it wraps
 
 NoteRow = tuple[str, str, str]
 
@@ -114,4 +117,12 @@ def write_notes(book: Workbook, view: PlanView, report: CheckReport,
     style_header(sheet)
     sheet.freeze_panes = "A2"
     add_table(sheet, "NotesTable", 1, len(rows) + 1, 1, len(HEADER))
-    fit_columns(sheet, maximum=120)
+    fit_columns(sheet, maximum=NOTE_WIDTH)
+    # A long note wraps within its column rather than run on past the table (and shrink
+    # the printed page to fit it).
+    for row in range(2, len(rows) + 2):
+        for column in range(1, len(HEADER)):
+            sheet.cell(row=row, column=column).alignment = printing.TOP
+        sheet.cell(row=row, column=len(HEADER)).alignment = printing.TOP_WRAPPED
+        printing.fit_row_height(sheet, row)
+    printing.fit_to_width(sheet, landscape=True, title_rows="1:1")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from openpyxl import Workbook
 
+from rotation.io.plan_sheets import printing
 from rotation.io.plan_sheets.view import PlanView
 from rotation.io.xlsx import CellValue, add_table, fit_columns, style_header, write_rows
 from rotation.months import format_month
@@ -45,3 +46,4 @@ def write_secondments(book: Workbook, view: PlanView) -> None:
     sheet.freeze_panes = "A2"
     add_table(sheet, "SecondmentsTable", 1, len(rows) + 1, 1, len(HEADER))
     fit_columns(sheet)
+    printing.fit_to_width(sheet, landscape=True, title_rows="1:1")

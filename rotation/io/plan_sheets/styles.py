@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
+from rotation.io.xlsx import FONT_NAME
+
 AGENCY_COLOURS: tuple[str, ...] = (
     "77AADD",  # light blue
     "EE8866",  # orange
@@ -27,25 +29,29 @@ MONEY_FORMAT = '"£"#,##0'
 PERCENT_FORMAT = "0%"
 
 VACANT_FILL = PatternFill("solid", fgColor="C00000")
-VACANT_FONT = Font(bold=True, color="FFFFFF")
+VACANT_FONT = Font(name=FONT_NAME, bold=True, color="FFFFFF")
 FUNDED_FILL = PatternFill("solid", fgColor="BFBFBF")
-FUNDED_FONT = Font(italic=True, color="404040")
+FUNDED_FONT = Font(name=FONT_NAME, italic=True, color="404040")
 NO_POST_FILL = PatternFill("solid", fgColor="EDEDED")
 HANDOVER_FILL = PatternFill("solid", fgColor="D9D2E9")
-HANDOVER_FONT = Font(bold=True, italic=True, color="3F1F69")
+HANDOVER_FONT = Font(name=FONT_NAME, bold=True, italic=True, color="3F1F69")
 HANDOVER_BORDER = Border(left=Side(style="dashed", color="3F1F69"),
                          right=Side(style="dashed", color="3F1F69"))
 
 # "Nearly there" and "reached" on the Backfill sheet, after Excel's own warning styles.
 NEAR_FILL = PatternFill("solid", fgColor="FFEB9C")
-NEAR_FONT = Font(color="9C5700")
+NEAR_FONT = Font(name=FONT_NAME, color="9C5700")
 REACHED_FILL = PatternFill("solid", fgColor="FFC7CE")
-REACHED_FONT = Font(bold=True, color="9C0006")
+REACHED_FONT = Font(name=FONT_NAME, bold=True, color="9C0006")
 
-SECTION_FONT = Font(bold=True, size=12)
+SECTION_FONT = Font(name=FONT_NAME, bold=True, size=12)
 BAND_FILLS = (PatternFill("solid", fgColor="DDEBF7"), PatternFill("solid", fgColor="BDD7EE"))
-BAND_FONT = Font(bold=True, color="1F4E78")
+BAND_FONT = Font(name=FONT_NAME, bold=True, color="1F4E78")
 CENTRED = Alignment(horizontal="center", vertical="center")
+CENTRED_WRAPPED = Alignment(horizontal="center", vertical="center", wrap_text=True)
+WRAPPED = Alignment(vertical="center", wrap_text=True)
+PLAIN_FONT = Font(name=FONT_NAME)
+ITALIC_FONT = Font(name=FONT_NAME, italic=True)
 
 
 def agency_fill(colour: str) -> PatternFill:

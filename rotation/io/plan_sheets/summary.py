@@ -12,6 +12,7 @@ from openpyxl import Workbook
 
 from rotation import __version__
 from rotation.domain import Problem
+from rotation.io.plan_sheets import printing
 from rotation.io.plan_sheets.styles import MONEY_FORMAT
 from rotation.io.xlsx import CellValue, add_table, fit_columns, style_header, write_rows
 from rotation.months import format_span
@@ -47,8 +48,12 @@ def summary_rows(problem: Problem, result: SolveResult, report: CheckReport,
     return [
         ("plan_name", settings.plan_name, "Title of the plan.", None),
         ("status", result.status, "How the search ended.", None),
-        ("status_in_words", STATUS_IN_WORDS[result.status],
+        ("status_in_words", "interrupted — not proven optimal" if result.interrupted
+         else STATUS_IN_WORDS[result.status],
          "Whether a better plan could exist: 'proven optimal' means it cannot.", None),
+        ("interrupted", "yes" if result.interrupted else "no",
+         "yes: the planner stopped the search (Ctrl-C); this is the best plan found by then.",
+         None),
         ("horizon", format_span(settings.horizon_start, settings.horizon_end),
          "First and last planned month.", None),
         ("secondments", len(result.secondments),
@@ -61,6 +66,10 @@ def summary_rows(problem: Problem, result: SolveResult, report: CheckReport,
          "Goal 2: officer-months agencies pledged but the plan does not use.", None),
         ("handovers", goals.handovers,
          "Times an incoming officer takes over a post from an outgoing one.", None),
+        ("changed_months", goals.changed_months,
+         "When replanning (--previous): person-months in which someone holds another post, "
+         "or none, than in the previous plan (the stability goal; see the Changes sheet).",
+         None),
         ("preference_penalty", goals.preference_penalty,
          "Places down people's area rankings, per month (0 = all in their first choice).",
          None),
@@ -68,6 +77,11 @@ def summary_rows(problem: Problem, result: SolveResult, report: CheckReport,
          "One-way travel minutes from home areas to posts, per month.", None),
         ("backfill_cost", goals.backfill_cost,
          "Pounds the agencies spend backfilling over the horizon.", MONEY_FORMAT),
+        ("funded_months", goals.funded_months,
+         "Post-months held by a directly funded officer (see the Funded sheet).", None),
+        ("direct_cost", goals.direct_cost,
+         "Pounds the central budget spends on funded officers over the horizon.",
+         MONEY_FORMAT),
         ("objective", result.objective,
          "Weighted preferences, travel and cost the solver minimised after goals 1 and 2.",
          None),
@@ -75,6 +89,9 @@ def summary_rows(problem: Problem, result: SolveResult, report: CheckReport,
          "Lowest objective any plan could reach, as far as the solver proved.", None),
         ("solve_seconds", round(result.solve_seconds, 2), "Seconds the search took.", None),
         ("seed", result.seed, "Random seed of the search (rerun with it to repeat).", None),
+        ("reproducible", "yes" if result.reproducible else "no",
+         "yes: deterministic search (--reproducible); the same input, seed and version "
+         "give the same plan.", None),
         ("workers", result.workers, "Search threads (0 = one per core).", None),
         ("time_limit", result.time_limit, "Seconds the search was allowed.", None),
         ("input_sha256", input_sha256,
@@ -97,3 +114,8 @@ def write_summary(book: Workbook, problem: Problem, result: SolveResult, report:
     sheet.freeze_panes = "A2"
     add_table(sheet, "SummaryTable", 1, len(rows) + 1, 1, len(HEADER))
     fit_columns(sheet, maximum=90)
+    # Values are numbers and words mixed: all to the left, so that no number sits hard
+    # against the meaning beside it.
+    for row in range(2, len(rows) + 2):
+        sheet.cell(row=row, column=2).alignment = printing.LEFT
+    printing.fit_to_width(sheet, landscape=True, title_rows="1:1")

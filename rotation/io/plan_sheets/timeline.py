@@ -14,7 +14,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.drawing.image import Image
 
-from rotation.io.plan_sheets import styles
+from rotation.io.plan_sheets import printing, styles
 from rotation.io.xlsx import set_value
 from rotation.picture.draw import draw_timeline
 from rotation.picture.timeline import Timeline
@@ -44,8 +44,4 @@ def write_timeline(book: Workbook, timeline: Timeline) -> None:
     picture.width, picture.height = round(picture.width * scale), round(picture.height * scale)
     sheet.add_image(picture, PICTURE_ANCHOR)
     sheet.sheet_view.showGridLines = False
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 1
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    printing.fit_to_one_page(sheet, landscape=True)
