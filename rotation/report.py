@@ -7,16 +7,19 @@ that made it and the rotation version, so a script can tell what it is reading.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rotation import __version__
 from rotation.changes import CHANGE_KINDS, Change, summarise
 from rotation.domain import Secondment
 from rotation.findings import Finding
-from rotation.months import format_month
+from rotation.months import financial_year_label, format_month
 from rotation.plan import Breach, CheckReport, GoalTerms, SolveResult, Vacancy
 
+if TYPE_CHECKING:  # the appraisal imports the solver; JSON output must not need it
+    from rotation.appraisal.compare import Outcome
 
 def _header(command: str) -> dict[str, Any]:
     return {"command": command, "rotation_version": __version__}
@@ -130,3 +133,23 @@ def diff_document(old: Path, new: Path, changes: Sequence[Change], people: dict[
     return {**_header("diff"), "old": str(old), "new": str(new),
             "counts": {kind: counts[kind] for kind in CHANGE_KINDS},
             "changes": [change_json(c, people) for c in changes]}
+
+
+def compare_document(input_path: Path, output: Path, outcomes: Sequence[Outcome]
+                     ) -> dict[str, Any]:
+    """``rotation compare --json``: each scenario's status and figures, side by side."""
+    scenarios = []
+    for outcome in outcomes:
+        figures = outcome.figures
+        shown: dict[str, Any] | None = None
+        if figures is not None:
+            shown = {name: value for name, value in asdict(figures).items()
+                     if name != "direct_cost_by_year"}
+            shown["direct_cost_by_year"] = {
+                financial_year_label(year): cost
+                for year, cost in sorted(figures.direct_cost_by_year.items())}
+        scenarios.append({"scenario": outcome.scenario.name, "status": outcome.result.status,
+                          "status_in_words": outcome.status_in_words, "figures": shown,
+                          "notes": list(outcome.notes)})
+    return {**_header("compare"), "input": str(input_path), "output": str(output),
+            "scenarios": scenarios}

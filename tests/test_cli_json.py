@@ -67,3 +67,20 @@ def test_solve_json_carries_the_workbook_figures(small: tuple[Path, Path]) -> No
     assert code == 0
     assert diffed["counts"]["kept"] == len(document["secondments"])
     assert diffed["counts"]["moved"] == diffed["counts"]["added"] == 0
+
+
+def test_compare_json_carries_the_table_figures(small: tuple[Path, Path], tmp_path: Path
+                                                ) -> None:
+    out = tmp_path / "compare.xlsx"
+    code, document, stderr = run_json("compare", small[0], "-o", out, "--time-limit", "5")
+    assert code == 0, stderr
+    names = [s["scenario"] for s in document["scenarios"]]
+    assert len(names) >= 3
+    for scenario in document["scenarios"]:
+        assert scenario["status"] in ("OPTIMAL", "FEASIBLE")
+        figures = scenario["figures"]
+        assert {"vacant_post_months", "handovers", "direct_cost_a_year",
+                "backfill_by_agency", "average_tenure_months"} <= set(figures)
+    all_funded = document["scenarios"][0]["figures"]
+    assert all_funded["vacant_post_months"] == 0 and all_funded["secondments"] == 0
+    assert out.exists()

@@ -10,7 +10,15 @@ from typing import TYPE_CHECKING
 import click
 
 from rotation.cli.app import main
-from rotation.cli.common import EXIT_INVALID, fail, load_problem, print_findings, say
+from rotation.cli.common import (
+    EXIT_INVALID,
+    emit_json,
+    fail,
+    json_option,
+    load_problem,
+    print_findings,
+    say,
+)
 from rotation.findings import InvalidInput
 from rotation.io.files import OutputError, check_output_path
 from rotation.solver.options import Progress
@@ -40,8 +48,9 @@ workers_option = click.option("--workers", type=click.IntRange(min=0), default=0
               help="Also write each scenario's input and plan workbooks into this folder, "
                    "so that `rotation check` can confirm its figures.")
 @click.option("--force", is_flag=True, help="Replace outputs that already exist.")
+@json_option
 def compare(input_path: Path, output: Path | None, time_limit: float, seed: int,
-            workers: int, plans_folder: Path | None, force: bool) -> None:
+            workers: int, plans_folder: Path | None, force: bool, as_json: bool) -> None:
     """Plan the same input under Options 1-3 and any Scenarios, and set the figures side by side.
 
     Option 1 funds every post; Option 2 funds the manager and seconds the officers, funding
@@ -51,9 +60,10 @@ def compare(input_path: Path, output: Path | None, time_limit: float, seed: int,
     from rotation.appraisal.compare import comparison_rows, plan_scenarios
     from rotation.appraisal.scenarios import board_options, read_scenarios
     from rotation.appraisal.workbooks import write_comparison
+    from rotation.report import compare_document
     from rotation.solver import SolveOptions
 
-    problem, _findings = load_problem(input_path)
+    problem, _findings = load_problem(input_path, as_json=as_json)
     try:
         scenarios = board_options(problem) + read_scenarios(input_path, problem)
     except InvalidInput as exc:
@@ -81,7 +91,7 @@ def compare(input_path: Path, output: Path | None, time_limit: float, seed: int,
                              [[f"{measure} ({unit})" if unit and unit != "£" else measure,
                                *(_shown(v, unit) for v in values)]
                               for measure, unit, values in rows if measure != "what it means"]):
-        click.echo(line)
+        (say if as_json else click.echo)(line)
     try:
         png = comparison_png(outcomes, title)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -93,6 +103,8 @@ def compare(input_path: Path, output: Path | None, time_limit: float, seed: int,
     except OutputError as exc:
         fail(EXIT_INVALID, str(exc))
     say(f"Wrote {target} and {picture}")
+    if as_json:
+        emit_json(compare_document(input_path, target, outcomes))
 
 
 @main.command()
