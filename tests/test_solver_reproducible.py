@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from rotation.checker import check_plan
@@ -46,3 +48,26 @@ def test_two_reproducible_solves_give_the_same_plan() -> None:
     assert first.secondments == second.secondments
     assert first.status == second.status
     assert check_plan(generated, first.secondments).breaches == ()
+
+
+def test_two_default_cli_solves_write_identical_secondments(tmp_path: Path) -> None:
+    """A planner who runs `rotation solve` twice gets the same Secondments sheet: the
+    deterministic search is the default, even when the time limit stops it early."""
+    from click.testing import CliRunner
+    from openpyxl import load_workbook
+
+    from rotation.cli import main
+    from rotation.io.writer import write_problem
+
+    source = tmp_path / "in.xlsx"
+    write_problem(source, generate_problem(posts=4, candidates=14, months=30, seed=5,
+                                           tight=True))
+    sheets = []
+    for name in ("a.xlsx", "b.xlsx"):
+        result = CliRunner().invoke(main, ["solve", str(source), "-o", str(tmp_path / name),
+                                           "--time-limit", "3", "--seed", "7"])
+        assert result.exit_code == 0, result.output
+        book = load_workbook(tmp_path / name, read_only=True)
+        sheets.append(list(book["Secondments"].iter_rows(values_only=True)))
+        book.close()
+    assert sheets[0] == sheets[1]

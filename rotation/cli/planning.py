@@ -47,9 +47,11 @@ from rotation.solver.options import Progress
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the search.")
 @click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True,
               help="Search threads (0 = one per core).")
-@click.option("--reproducible", is_flag=True,
-              help="Deterministic search: the same input, seed and version always give the "
-                   "same plan (slower; the time limit counts solver work units).")
+@click.option("--reproducible/--fast", default=True, show_default=True,
+              help="--reproducible (the default): deterministic search, so the same input, "
+                   "seed and version always give the same plan (the time limit counts solver "
+                   "work units). --fast: workers race, about twice as quick, but two runs "
+                   "stopped by the time limit may return different plans.")
 @click.option("--split-agencies", "agency_folder", type=click.Path(path_type=Path),
               help="Also write one workbook per agency into this folder, each holding only "
                    "that agency's staff.")

@@ -13,16 +13,16 @@ class SolveOptions:
 
     ``previous`` is the plan being replanned (SPEC.md section 6): when given, the search
     starts from it and keeps as much of it as the higher goals allow (the stability goal).
-    ``reproducible`` runs CP-SAT's deterministic interleaved search with the time limit
-    counted in deterministic work units: the same input, seed and version give the same
-    plan, at the cost of a slower search (see README "Reproducible runs").
+    ``reproducible`` (the default) runs CP-SAT's deterministic interleaved search with the
+    time limit counted in deterministic work units: the same input, seed and version give
+    the same plan, at the cost of a slower search (see README "Reproducible runs").
     """
 
     time_limit: float = 60.0
     seed: int = 0
     workers: int = 0
     previous: tuple[Secondment, ...] = ()
-    reproducible: bool = False
+    reproducible: bool = True
 
 
 @dataclass(frozen=True)
