@@ -17,12 +17,12 @@ from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference
 from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.chart.series import SeriesLabel
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from rotation.io.plan_sheets import printing, styles
-from rotation.io.plan_sheets.backfill import BUDGET_LOOKS, budget_status, limit_of
+from rotation.io.plan_sheets.backfill import budget_cells, limit_of, style_budget_rows
 from rotation.io.plan_sheets.view import PlanView
 from rotation.io.xlsx import (
     CellValue,
@@ -220,22 +220,10 @@ def _write_years(sheet: Worksheet, block: AgencyBlock, first_row: int, table_pre
                  ) -> int:
     """Backfill cost against budget per financial year, highlighted as on the Backfill sheet."""
     rows: list[Sequence[CellValue]] = [YEARS_HEADER]
-    looks: list[tuple[PatternFill, Font] | None] = []
     for year in block.years:
-        status = budget_status(year.cost, year.budget)
-        rows.append((year.label, year.months_in_horizon, year.cost, year.budget,
-                     None if year.budget is None else round(year.budget - year.cost, 2),
-                     year.cost / year.budget if year.budget else None, status))
-        looks.append(BUDGET_LOOKS.get(status))
+        rows.append([year.label, year.months_in_horizon, *budget_cells(year.cost, year.budget)])
     next_row = _table(sheet, rows, first_row, f"{table_prefix}Costs")
-    for row, look in enumerate(looks, start=first_row + 1):
-        for column in (3, 4, 5):
-            sheet.cell(row=row, column=column).number_format = styles.MONEY_FORMAT
-        sheet.cell(row=row, column=6).number_format = styles.PERCENT_FORMAT
-        if look:
-            for column in (3, 5, 6, 7):
-                sheet.cell(row=row, column=column).fill = look[0]
-                sheet.cell(row=row, column=column).font = look[1]
+    style_budget_rows(sheet, rows[1:], first_row + 1, cost_column=3)
     return next_row
 
 

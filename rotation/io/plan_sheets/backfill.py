@@ -72,6 +72,27 @@ def budget_status(cost: float, budget: float | None) -> str:
     return WITHIN_BUDGET
 
 
+def budget_cells(cost: float, budget: float | None) -> list[CellValue]:
+    """The five columns every budget table ends with: cost, budget, remaining, share used
+    and status."""
+    return [cost, budget, None if budget is None else round(budget - cost, 2),
+            cost / budget if budget else None, budget_status(cost, budget)]
+
+
+def style_budget_rows(sheet: Worksheet, rows: Sequence[Sequence[CellValue]], first_row: int,
+                      cost_column: int) -> None:
+    """Money and percentage formats on the ``budget_cells`` of each row written from
+    ``first_row`` (cost in ``cost_column``), highlighted when the budget is reached or near."""
+    for row_number, values in enumerate(rows, start=first_row):
+        for column in range(cost_column, cost_column + 3):
+            sheet.cell(row=row_number, column=column).number_format = styles.MONEY_FORMAT
+        sheet.cell(row=row_number, column=cost_column + 3).number_format = styles.PERCENT_FORMAT
+        look = BUDGET_LOOKS.get(str(values[cost_column + 3]))
+        if look:
+            for column in (cost_column, cost_column + 2, cost_column + 3, cost_column + 4):
+                _highlight(sheet.cell(row=row_number, column=column), *look)
+
+
 def write_backfill(book: Workbook, view: PlanView) -> None:
     """Add the Backfill sheet: monthly staff out, yearly cost and pledges, each as a table."""
     sheet = book.create_sheet(SHEET)
@@ -128,27 +149,14 @@ def _write_years(sheet: Worksheet, view: PlanView, first_row: int) -> int:
     months_in_year = {year: sum(1 for m in problem.horizon if financial_year(m) == year)
                       for year in problem.financial_years()}
     rows: list[Sequence[CellValue]] = [YEARS_HEADER]
-    looks: list[tuple[PatternFill, Font] | None] = []
     for agency in problem.agencies:
-        budget = agency.backfill_budget
         for year, months in months_in_year.items():
-            cost = view.backfill_cost(agency.agency, year)
-            status = budget_status(cost, budget)
-            rows.append([
-                agency.agency, financial_year_label(year), months, cost, budget,
-                None if budget is None else round(budget - cost, 2),
-                cost / budget if budget else None, status,
-            ])
-            looks.append(BUDGET_LOOKS.get(status))
+            rows.append([agency.agency, financial_year_label(year), months,
+                         *budget_cells(view.backfill_cost(agency.agency, year),
+                                       agency.backfill_budget)])
     write_rows(sheet, rows, start_row=first_row)
     style_header(sheet, row=first_row, last_column=len(YEARS_HEADER))
-    for offset, look in enumerate(looks, start=first_row + 1):
-        for column in (4, 5, 6):
-            sheet.cell(row=offset, column=column).number_format = styles.MONEY_FORMAT
-        sheet.cell(row=offset, column=7).number_format = styles.PERCENT_FORMAT
-        if look:
-            for column in (4, 6, 7, 8):
-                _highlight(sheet.cell(row=offset, column=column), *look)
+    style_budget_rows(sheet, rows[1:], first_row + 1, cost_column=4)
     last_row = first_row + len(rows) - 1
     add_table(sheet, "BackfillYears", first_row, last_row, 1, len(YEARS_HEADER))
     return last_row + 1

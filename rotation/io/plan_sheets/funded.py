@@ -16,7 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from rotation.funded_posts import funded_monthly_pence, pricing_grade
 from rotation.io.plan_sheets import printing, styles
-from rotation.io.plan_sheets.backfill import BUDGET_LOOKS, budget_status
+from rotation.io.plan_sheets.backfill import budget_cells, style_budget_rows
 from rotation.io.plan_sheets.view import PlanView
 from rotation.io.xlsx import CellValue, add_table, fit_columns, set_value, style_header, write_rows
 from rotation.months import financial_year_label, format_month
@@ -85,24 +85,12 @@ def write_direct_cost_table(sheet: Worksheet, view: PlanView, first_row: int) ->
     sheet.cell(row=first_row, column=1).font = styles.SECTION_FONT
     header_row = first_row + 1
     rows: list[Sequence[CellValue]] = [DIRECT_HEADER]
-    looks = []
     for year in problem.financial_years():
-        cost = view.direct_cost(year)
-        status = budget_status(cost, budget)
-        rows.append([financial_year_label(year), view.funded_months_in(year), cost, budget,
-                     None if budget is None else round(budget - cost, 2),
-                     cost / budget if budget else None, status])
-        looks.append(BUDGET_LOOKS.get(status))
+        rows.append([financial_year_label(year), view.funded_months_in(year),
+                     *budget_cells(view.direct_cost(year), budget)])
     write_rows(sheet, rows, start_row=header_row)
     style_header(sheet, row=header_row, last_column=len(DIRECT_HEADER))
-    for offset, look in enumerate(looks, start=header_row + 1):
-        for column in (3, 4, 5):
-            sheet.cell(row=offset, column=column).number_format = styles.MONEY_FORMAT
-        sheet.cell(row=offset, column=6).number_format = styles.PERCENT_FORMAT
-        if look:
-            for column in (3, 5, 6, 7):
-                cell = sheet.cell(row=offset, column=column)
-                cell.fill, cell.font = look
+    style_budget_rows(sheet, rows[1:], header_row + 1, cost_column=3)
     last_row = header_row + len(rows) - 1
     add_table(sheet, "DirectCost", header_row, last_row, 1, len(DIRECT_HEADER))
     return last_row + 1
