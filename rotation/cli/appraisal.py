@@ -34,6 +34,11 @@ seed_option = click.option("--seed", type=int, default=0, show_default=True,
                            help="Random seed of every search (the same for each scenario).")
 workers_option = click.option("--workers", type=click.IntRange(min=0), default=0,
                               show_default=True, help="Search threads (0 = one per core).")
+reproducible_option = click.option(
+    "--reproducible/--fast", default=True, show_default=True,
+    help="--reproducible (the default): deterministic searches, the same figures every run. "
+         "--fast: workers race, about twice as quick, but a scenario stopped by its time "
+         "limit may come out differently next time.")
 
 
 @main.command()
@@ -44,13 +49,15 @@ workers_option = click.option("--workers", type=click.IntRange(min=0), default=0
 @time_limit_option
 @seed_option
 @workers_option
+@reproducible_option
 @click.option("--plans", "plans_folder", type=click.Path(path_type=Path),
               help="Also write each scenario's input and plan workbooks into this folder, "
                    "so that `rotation check` can confirm its figures.")
 @click.option("--force", is_flag=True, help="Replace outputs that already exist.")
 @json_option
 def compare(input_path: Path, output: Path | None, time_limit: float, seed: int,
-            workers: int, plans_folder: Path | None, force: bool, as_json: bool) -> None:
+            workers: int, reproducible: bool, plans_folder: Path | None, force: bool,
+            as_json: bool) -> None:
     """Plan the same input under Options 1-3 and any Scenarios, and set the figures side by side.
 
     Option 1 funds every post; Option 2 funds the manager and seconds the officers, funding
@@ -82,7 +89,8 @@ def compare(input_path: Path, output: Path | None, time_limit: float, seed: int,
         f"(up to {time_limit:g}s each, seed {seed})")
     progress = _ProgressLine()
     outcomes = plan_scenarios(scenarios, SolveOptions(time_limit=time_limit, seed=seed,
-                                                      workers=workers),
+                                                      workers=workers,
+                                                      reproducible=reproducible),
                               announce=progress.scenario, on_progress=progress.update)
     say("All scenarios planned.")
     title = f"{problem.settings.plan_name or input_path.stem}: options appraisal"
@@ -114,9 +122,10 @@ def compare(input_path: Path, output: Path | None, time_limit: float, seed: int,
 @time_limit_option
 @seed_option
 @workers_option
+@reproducible_option
 @click.option("--force", is_flag=True, help="Replace the output if it already exists.")
 def stress(input_path: Path, output: Path | None, time_limit: float, seed: int, workers: int,
-           force: bool) -> None:
+           reproducible: bool, force: bool) -> None:
     """Rank the single points of failure: each agency seconding nobody, each person withdrawing.
 
     Each loss is planned afresh and ranked by the vacant post-months it causes, then by
@@ -137,7 +146,8 @@ def stress(input_path: Path, output: Path | None, time_limit: float, seed: int, 
         f"time (up to {time_limit:g}s each, seed {seed})")
     progress = _ProgressLine()
     baseline, results = run_stress(problem, SolveOptions(time_limit=time_limit, seed=seed,
-                                                         workers=workers),
+                                                         workers=workers,
+                                                         reproducible=reproducible),
                                    announce=progress.step, on_progress=progress.update)
     rows = stress_rows(results)
     for line in format_table(list(STRESS_HEADER),
