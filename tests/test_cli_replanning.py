@@ -110,6 +110,18 @@ def test_the_replanned_plan_passes_check(replanned: dict[str, Path]) -> None:
     assert "keeps every rule" in output
 
 
+@pytest.mark.slow
+def test_check_with_previous_counts_the_changed_months_the_solver_reported(
+        replanned: dict[str, Path]) -> None:
+    summary = {row[0]: row[1] for row in
+               load_workbook(replanned["second"])["Summary"].iter_rows(values_only=True)}
+    code, output = run("check", replanned["changed"], replanned["second"], "--previous",
+                       replanned["first"])
+    assert code == 0, output
+    assert f"{summary['changed_months']} person-months changed against" in output
+    assert summary["changed_months"] > 0
+
+
 def _key(secondment: Secondment) -> tuple[str, str, int, int]:
     return (secondment.person, secondment.post, secondment.start, secondment.end)
 

@@ -33,6 +33,7 @@ from rotation.cli.replanning import (
     say_conflicts,
     say_replan,
 )
+from rotation.domain import Secondment
 from rotation.findings import InvalidInput
 from rotation.io.files import OutputError, check_output_path
 from rotation.solver.options import Progress
@@ -171,8 +172,12 @@ def _show_progress(progress: Progress) -> None:
 @main.command()
 @click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
 @click.argument("plan_path", metavar="PLAN", type=click.Path(path_type=Path))
+@click.option("--previous", "previous_path", type=click.Path(path_type=Path),
+              help="An earlier plan workbook: also count the person-months that changed "
+                   "against it (the replanning stability goal).")
 @json_option
-def check(input_path: Path, plan_path: Path, as_json: bool) -> None:
+def check(input_path: Path, plan_path: Path, previous_path: Path | None, as_json: bool
+          ) -> None:
     """Check a plan workbook (even one edited by hand) against every rule."""
     from rotation.checker import check_plan
     from rotation.io.funded_reader import read_funded
@@ -187,7 +192,15 @@ def check(input_path: Path, plan_path: Path, as_json: bool) -> None:
         print_findings(exc.findings)
         fail(EXIT_INVALID, f"{plan_path} cannot be read as a plan.",
              findings_document(plan_path, exc.findings) if as_json else None)
-    report = check_plan(problem, secondments, funded=funded)
+    previous: list[Secondment] = []
+    if previous_path is not None:
+        try:
+            previous = read_plan(previous_path)
+        except InvalidInput as exc:
+            print_findings(exc.findings)
+            fail(EXIT_INVALID, f"{previous_path} cannot be read as a plan.",
+                 findings_document(previous_path, exc.findings) if as_json else None)
+    report = check_plan(problem, secondments, previous, funded=funded)
     if not as_json:
         for breach in report.breaches:
             click.echo(str(breach))
@@ -199,6 +212,8 @@ def check(input_path: Path, plan_path: Path, as_json: bool) -> None:
     if goals.funded_months:
         say(f"{goals.funded_months} post-months held by funded officers, direct cost "
             f"£{goals.direct_cost:,.2f}")
+    if previous_path is not None:
+        say(f"{goals.changed_months} person-months changed against {previous_path}")
     document = check_document(plan_path, report) if as_json else None
     if report.breaches:
         for breach in report.breaches if as_json else ():
