@@ -315,7 +315,7 @@ class _Drawing:
             ("existing", Patch(facecolor="white", edgecolor=EDGE, linewidth=2.4,
                                label="Agreed (Existing sheet)")),
             ("continues", Line2D([], [], marker=">", color=INK, linestyle="none", markersize=11,
-                                 label="Runs on beyond the horizon")),
+                                 label="Runs on outside the horizon (before or after)")),
         ]
         handles += [handle for key, handle in marks if key in self.seen]
         columns = max(1, min(len(handles), int((figure_width - 1) // 4.2)))
