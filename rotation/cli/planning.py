@@ -201,9 +201,10 @@ def check(input_path: Path, plan_path: Path, previous_path: Path | None, as_json
             fail(EXIT_INVALID, f"{previous_path} cannot be read as a plan.",
                  findings_document(previous_path, exc.findings) if as_json else None)
     report = check_plan(problem, secondments, previous, funded=funded)
-    if not as_json:
-        for breach in report.breaches:
-            click.echo(str(breach))
+    # Breaches are the result: on stdout, unless stdout carries the JSON document.
+    echo = say if as_json else click.echo
+    for breach in report.breaches:
+        echo(str(breach))
     goals = report.goals
     say(f"{goals.vacant_post_months} vacant post-months, {goals.pledge_shortfall_months} "
         f"pledged months short, {goals.handovers} handovers, preference penalty "
@@ -216,8 +217,6 @@ def check(input_path: Path, plan_path: Path, previous_path: Path | None, as_json
         say(f"{goals.changed_months} person-months changed against {previous_path}")
     document = check_document(plan_path, report) if as_json else None
     if report.breaches:
-        for breach in report.breaches if as_json else ():
-            say(str(breach))
         fail(EXIT_BREACHES, f"{len(report.breaches)} rule breach(es) in {plan_path}.", document)
     say(f"{plan_path} keeps every rule.")
     if document is not None:
