@@ -20,6 +20,7 @@ from rotation.solver.rules_people import (
     r12_existing,
 )
 from rotation.solver.rules_posts import r1_one_holder, r6_handover, r7_staggering
+from rotation.solver.sequences import add_sequences
 
 RuleFamily = Callable[[SolverModel], None]
 
@@ -38,7 +39,12 @@ VARIABLE_RULES: dict[str, RuleFamily] = {
 
 
 def add_constraints(model: SolverModel) -> None:
-    """Add every rule family the model does not relax, in rule-id order."""
+    """Add every rule family the model does not relax, in rule-id order.
+
+    First each post's holders are tied into one sequence (see ``sequences``), whose handover
+    variables R7 counts.
+    """
+    add_sequences(model)
     for rule, add_rule in VARIABLE_RULES.items():
         if model.applies(rule):
             add_rule(model)

@@ -38,6 +38,10 @@ class SolverModel:
     breaches: list[FixedBreach] = field(default_factory=list)
     # (post index, month) -> 1 when a funded officer holds an ``either`` post (see ``funding``).
     funded: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
+    # (post index, month) -> 1 when a handover starts / no secondee holds the post (see
+    # ``sequences``; only while R1 and R6 are in the model).
+    handover: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
+    no_secondee: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
 
     @property
     def settings(self) -> Settings:

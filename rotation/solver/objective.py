@@ -77,6 +77,9 @@ def vacant_post_months(model: SolverModel) -> Tally:
             # Only a lower bound is needed: the stage minimises it, later stages cap it.
             empty = model.new_bool(f"vacant[{q},{t}]")
             model.cp.add(holders.expr() + empty >= 1)
+            none = model.no_secondee.get((q, t))
+            if none is not None:  # the same, in the terms the LP relaxation bounds well
+                model.cp.add(empty + funded_officer(model, q, t).expr() >= none)
             vacant.terms.append((empty, 1))
     return vacant
 

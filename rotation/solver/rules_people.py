@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+
+from ortools.sat.python import cp_model
 
 from rotation.domain import Candidate
 from rotation.months import financial_year, financial_year_label, format_month, format_span
 from rotation.solver.context import FixedBreach, SolverModel
 from rotation.solver.tally import Tally
-from rotation.solver.variables import Stint, longest_run
+from rotation.solver.variables import PairVars, Stint, longest_run
 
 
 def r5_length(model: SolverModel) -> None:
@@ -18,20 +21,64 @@ def r5_length(model: SolverModel) -> None:
     for pair in model.variables.pairs:
         longest = longest_run(model.problem, pair.person)
         # Every held month t lies within a run, so a start lies in the `shortest`..`longest`
-        # months up to t:  starts[t-shortest+1..t] <= held[t] <= starts[t-longest+1..t].
+        # months up to t:  starts(t-shortest, t] <= held[t] <= starts(t-longest, t].
         # The left side holds a new secondment for its first `shortest` months (fewer when the
-        # horizon ends first); two starts of one pair are never that close, so a plain sum
+        # horizon ends first); two starts of one pair are never that close, so a plain count
         # works. The right side caps the length (month start+longest has no start in reach)
         # and, unlike windows of longest+1 months, keeps the LP bound honest: one start buys
-        # at most `longest` months of cover.
+        # at most `longest` months of cover. Each window is the difference of two running
+        # counts of starts, so a constraint has three terms however long the window.
+        started = _running_starts(model, pair)
         for t, held in pair.hold.items():
-            recent = [pair.start[u] for u in range(t - shortest + 1, t + 1) if u in pair.start]
-            if recent:
-                model.cp.add(sum(recent) <= held)
-            reachable = [pair.start[u] for u in range(t - longest + 1, t + 1) if u in pair.start]
-            model.cp.add(held <= sum(reachable))
+            now = started(t)
+            recent = _difference(now, started(t - shortest))
+            if recent is not None:
+                model.cp.add(recent <= held)
+            reach = _difference(now, started(t - longest))
+            model.cp.add(held <= (0 if reach is None else reach))
     for stint in model.variables.stints:
         _r5_existing_length(model, stint)
+
+
+Count = cp_model.IntVar | None
+"""A running count of starts: a variable, or None while no run can have started."""
+
+
+def _difference(later: Count, earlier: Count) -> cp_model.LinearExpr | None:
+    """``later - earlier`` as an expression, None when it is 0 whatever the plan."""
+    if later is earlier or later is None:
+        return None
+    return later if earlier is None else later - earlier
+
+
+def _running_starts(model: SolverModel, pair: PairVars) -> Callable[[int], Count]:
+    """The number of the pair's runs started up to and including a month, as a function.
+
+    One variable per month a run may start in (the first is that month's start itself);
+    in other months the count is the one before. With R11 in the model the count never
+    passes the person's secondment limit.
+    """
+    limit = len(pair.start)
+    if model.applies("R11"):
+        limit = min(limit, model.settings.max_secondments_per_person)
+    counts: dict[int, Count] = {}
+    count: Count = None
+    for t in pair.months:
+        start = pair.start.get(t)
+        if start is not None:
+            if count is None:
+                count = start
+            else:
+                total = model.cp.new_int_var(0, limit, f"started[{pair.person},{pair.post},{t}]")
+                model.cp.add(total == count + start)
+                pair.started[t] = count = total
+        counts[t] = count
+    first, last = pair.months[0], pair.months[-1]
+
+    def started(month: int) -> Count:
+        return None if month < first else counts[min(month, last)]
+
+    return started
 
 
 def _r5_existing_length(model: SolverModel, stint: Stint) -> None:

@@ -120,7 +120,11 @@ def _handover(model: SolverModel, q: int, t: Month) -> Tally:
 
     With O >= 1 that is a start while a holder continues from t-1 (S + n - 2 >= 1, since n
     counts the newcomer and at most one other); with O = 0 a start right after an end.
+    Where the post's sequence is modelled (``sequences``), its handover variable is exact.
     """
+    sequenced = model.handover.get((q, t))
+    if sequenced is not None:
+        return Tally.of([sequenced])
     variables = model.variables
     starts = variables.starts(q, t)
     if model.settings.handover_overlap_months >= 1:

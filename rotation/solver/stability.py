@@ -63,7 +63,7 @@ def changed_months_tally(model: SolverModel, previous: Sequence[Secondment]) -> 
 
 
 def hint_previous(model: SolverModel, previous: Sequence[Secondment]) -> None:
-    """Start the search from the previous plan: hint every hold, start and end variable."""
+    """Start the search from the previous plan: hint every hold and start, and the counts."""
     held: set[tuple[str, str, Month]] = {
         (s.person, s.post, t) for s in previous for t in range(s.start, s.end + 1)}
     people = model.problem.candidates
@@ -77,10 +77,19 @@ def hint_previous(model: SolverModel, previous: Sequence[Secondment]) -> None:
 
         for t, var in pair.hold.items():
             hints.setdefault(var.index, (var, int(was_held(t))))
-        for t, var in pair.start.items():
-            hints.setdefault(var.index, (var, int(was_held(t) and not was_held(t - 1))))
-        for t, var in pair.end.items():
-            hints.setdefault(var.index, (var, int(was_held(t) and not was_held(t + 1))))
+        starts = 0
+        for t in pair.months:
+            began = was_held(t) and not was_held(t - 1)
+            starts += began
+            if t in pair.start:
+                var = pair.start[t]
+                hints.setdefault(var.index, (var, int(began)))
+            if t in pair.started:
+                var = pair.started[t]
+                hints.setdefault(var.index, (var, starts))
+    on_post = {(s.person, t) for s in previous for t in range(s.start, s.end + 1)}
+    for (p, t), var in model.variables.person_on.items():
+        hints.setdefault(var.index, (var, int((people[p].person, t) in on_post)))
     for var, value in hints.values():
         model.cp.add_hint(var, value)
 

@@ -2,8 +2,13 @@
 
 For every (person, post) pair that R2–R4 allow (see ``domains``) and every month it may be
 chosen: ``hold[t]`` the person holds the post in month t; ``start[t]`` a secondment begins in
-t (held in t, not in t-1); ``end[t]`` one ends in t (held in t, not in t+1). A run reaching
-the last month of the pair's months ends there: at the horizon end that is its written end.
+t (held in t, not in t-1), only in months where one may begin (R5). An end is not a variable
+of its own: a run held in t ends there unless it is still held in t+1 without a new start,
+so ``end[t] = hold[t] - hold[t+1] + start[t+1]`` (``PairVars.end``). A run reaching the last
+month of the pair's months ends there: at the horizon end that is its written end.
+
+Per person and month, ``on[t]`` is 1 when the person holds any of their pairs (R11 keeps
+them to one at a time): the agency rules, pledges and costs read it instead of every pair.
 
 Existing secondments are not variables. They are fixed ``Stint``s that every count includes
 as constants, so a new secondment next to an Existing one is always a separate secondment.
@@ -13,7 +18,7 @@ Indices (into ``problem.candidates`` and ``problem.posts``) never leave the solv
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
@@ -46,13 +51,27 @@ class PairVars:
     months: range
     hold: dict[Month, Var]
     start: dict[Month, Var]
-    end: dict[Month, Var]
+    # Running counts of runs started up to a month, where R5 needs a variable for one.
+    started: dict[Month, Var] = field(default_factory=dict)
+
+    def end(self, month: Month) -> Tally:
+        """1 when a run of the pair ends in the month (held then, not continued after)."""
+        held = self.hold.get(month)
+        if held is None:
+            return Tally()
+        after, restart = self.hold.get(month + 1), self.start.get(month + 1)
+        if after is None:
+            return Tally.of([held])
+        if restart is None:
+            return Tally([(held, 1), (after, -1)])
+        return Tally([(held, 1), (after, -1), (restart, 1)])
 
 
 class Variables:
     """All decision variables, and the counts the rules are written in."""
 
-    def __init__(self, problem: Problem, pairs: list[PairVars], stints: list[Stint]) -> None:
+    def __init__(self, cp: cp_model.CpModel, problem: Problem, pairs: list[PairVars],
+                 stints: list[Stint], one_at_a_time: bool = True) -> None:
         self.problem = problem
         self.pairs = pairs
         self.stints = stints
@@ -68,9 +87,10 @@ class Variables:
             self.stints_by_person[stint.person].append(stint)
         self._post_hold = _by_month(pairs, "post", "hold")
         self._post_start = _by_month(pairs, "post", "start")
-        self._post_end = _by_month(pairs, "post", "end")
-        self._person_hold = _by_month(pairs, "person", "hold")
-        self._person_end = _by_month(pairs, "person", "end")
+        # The 0/1 "holds a post" variables, by (person, month), where one was created.
+        self.person_on: dict[tuple[int, Month], Var] = {}
+        self._person_on = _person_months(cp, self.pairs_by_person, one_at_a_time,
+                                         self.person_on)
 
     # -- counts per post and month (new secondments plus Existing ones) ------------------
     def holders(self, post: int, month: Month) -> Tally:
@@ -85,8 +105,10 @@ class Variables:
 
     def ends(self, post: int, month: Month) -> Tally:
         """How many secondments of the post end in the month."""
-        fixed = sum(1 for s in self.stints_by_post[post] if s.end == month)
-        return Tally.of(self._post_end[post].get(month, ()), fixed)
+        total = Tally(constant=sum(1 for s in self.stints_by_post[post] if s.end == month))
+        for pair in self.pairs_by_post[post]:
+            total.add(pair.end(month))
+        return total
 
     def post_span(self, post: int) -> range:
         """The horizon, widened to every month an Existing secondment of the post covers."""
@@ -96,12 +118,14 @@ class Variables:
     def person_holding(self, person: int, month: Month) -> Tally:
         """How many secondments the person holds in the month (a plan keeps this <= 1)."""
         fixed = sum(1 for s in self.stints_by_person[person] if s.covers(month))
-        return Tally.of(self._person_hold[person].get(month, ()), fixed)
+        return Tally.of(self._person_on.get(person, {}).get(month, ()), fixed)
 
     def person_ends(self, person: int, month: Month) -> Tally:
         """How many of the person's secondments end in the month."""
-        fixed = sum(1 for s in self.stints_by_person[person] if s.end == month)
-        return Tally.of(self._person_end[person].get(month, ()), fixed)
+        total = Tally(constant=sum(1 for s in self.stints_by_person[person] if s.end == month))
+        for pair in self.pairs_by_person[person]:
+            total.add(pair.end(month))
+        return total
 
     def person_starts(self, person: int) -> Tally:
         """How many secondments the person has in all (new starts plus Existing ones)."""
@@ -121,7 +145,8 @@ def create_variables(cp: cp_model.CpModel, problem: Problem, domains: Domains,
         pair = _pair_variables(cp, problem, p, q, months, length_rule="R5" not in relaxed)
         if pair is not None:
             pairs.append(pair)
-    return Variables(problem, pairs, existing_stints(problem) if "R12" not in relaxed else [])
+    stints = existing_stints(problem) if "R12" not in relaxed else []
+    return Variables(cp, problem, pairs, stints, one_at_a_time="R11" not in relaxed)
 
 
 def existing_stints(problem: Problem) -> list[Stint]:
@@ -155,18 +180,16 @@ def _pair_variables(cp: cp_model.CpModel, problem: Problem, p: int, q: int, mont
     held_months = month_range(starts[0], min(months[-1], starts[-1] + longest - 1))
     hold = {t: cp.new_bool_var(f"hold[{p},{q},{t}]") for t in held_months}
     start: dict[Month, Var] = {}
-    end: dict[Month, Var] = {}
     possible_starts = set(starts)
     for t, held in hold.items():
-        before, after = hold.get(t - 1), hold.get(t + 1)
+        before = hold.get(t - 1)
         if before is None:
             start[t] = held  # the first possible month: holding it is starting there
         elif t in possible_starts:
             start[t] = _edge(cp, f"start[{p},{q},{t}]", held, before)
         else:
             cp.add_implication(held, before)  # no start here: holding t means holding t-1
-        end[t] = held if after is None else _edge(cp, f"end[{p},{q},{t}]", held, after)
-    return PairVars(p, q, held_months, hold, start, end)
+    return PairVars(p, q, held_months, hold, start)
 
 
 def _edge(cp: cp_model.CpModel, name: str, held: Var, neighbour: Var) -> Var:
@@ -176,6 +199,34 @@ def _edge(cp: cp_model.CpModel, name: str, held: Var, neighbour: Var) -> Var:
     cp.add_implication(edge, neighbour.Not())
     cp.add_bool_or([held.Not(), neighbour, edge])
     return edge
+
+
+def _person_months(cp: cp_model.CpModel, pairs_by_person: dict[int, list[PairVars]],
+                   one_at_a_time: bool, created: dict[tuple[int, Month], Var]
+                   ) -> dict[int, dict[Month, list[Var]]]:
+    """Per person and month, the variables whose sum counts the posts the person holds.
+
+    With R11 in the model (``one_at_a_time``) a person holds one post at a time, so a month
+    several pairs can hold gets one 0/1 variable ``on`` equal to their sum; a month only one
+    pair can hold reuses that pair's ``hold``. Without R11 the sum itself is the count.
+    """
+    on: dict[int, dict[Month, list[Var]]] = {}
+    for person, pairs in pairs_by_person.items():
+        holds: dict[Month, list[Var]] = defaultdict(list)
+        for pair in pairs:
+            for month, held in pair.hold.items():
+                holds[month].append(held)
+        months: dict[Month, list[Var]] = {}
+        for month, holding in sorted(holds.items()):
+            if len(holding) == 1 or not one_at_a_time:
+                months[month] = holding
+                continue
+            count = cp.new_bool_var(f"on[{person},{month}]")
+            cp.add(count == cp_model.LinearExpr.sum(holding))
+            months[month] = [count]
+            created[(person, month)] = count
+        on[person] = months
+    return on
 
 
 def _by_month(pairs: list[PairVars], key: str, kind: str) -> dict[int, dict[Month, list[Var]]]:
