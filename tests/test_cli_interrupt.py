@@ -80,3 +80,23 @@ def test_ctrl_c_before_any_plan_writes_nothing_and_keeps_the_old_output(
     assert "Traceback" not in stderr
     assert output.read_bytes() == b"the previous plan"
     assert not [p for p in tmp_path.iterdir() if p.name != "plan.xlsx"]  # no temporary left
+
+
+def test_ctrl_c_after_a_solver_has_run_still_reaches_python() -> None:
+    """Every solver leaves SIGINT to Python (CP-SAT's own handler would reset it afterwards
+    to the system default, and the next Ctrl-C would kill the program mid-way)."""
+    script = (
+        "import os, signal, time\n"
+        "from ortools.sat.python import cp_model\n"
+        "from rotation.solver.interrupt import new_solver\n"
+        "model = cp_model.CpModel()\n"
+        "model.add(model.new_bool_var('x') == 1)\n"
+        "new_solver().solve(model)\n"
+        "try:\n"
+        "    os.kill(os.getpid(), signal.SIGINT)\n"
+        "    time.sleep(5)\n"
+        "except KeyboardInterrupt:\n"
+        "    print('handled')\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          cwd=ROOT, timeout=60)
+    assert done.returncode == 0 and done.stdout.strip() == "handled", done

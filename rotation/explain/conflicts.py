@@ -30,6 +30,7 @@ from rotation.explain.wording import (
     sources,
 )
 from rotation.rules import rule_title
+from rotation.solver.interrupt import new_solver
 
 MAX_CONFLICTS = 6
 """At most this many conflicts are spelled out; the rest are counted."""
@@ -179,7 +180,7 @@ def _solve_assuming(model: ConflictModel, enforce: cp_model.IntVar, kept: list[i
 
 def _solver() -> cp_model.CpSolver:
     """One worker and a fixed seed: assumptions need one worker, and results must repeat."""
-    solver = cp_model.CpSolver()
+    solver = new_solver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = 0
     solver.parameters.max_time_in_seconds = SECONDS_PER_SOLVE

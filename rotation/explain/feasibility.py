@@ -5,6 +5,7 @@ from __future__ import annotations
 from ortools.sat.python import cp_model
 
 from rotation.domain import Problem
+from rotation.solver.interrupt import new_solver
 from rotation.solver.model import build_model
 
 
@@ -15,7 +16,7 @@ def plan_exists(problem: Problem, seconds: float, workers: int = 0) -> bool | No
         return False
     cp = built.model.cp
     cp.clear_objective()
-    solver = cp_model.CpSolver()
+    solver = new_solver()
     solver.parameters.max_time_in_seconds = seconds
     solver.parameters.num_workers = workers
     solver.parameters.stop_after_first_solution = True

@@ -23,6 +23,7 @@ from rotation.domain import Problem, Secondment
 from rotation.explain.relaxations import Relaxation, relaxations_for
 from rotation.months import format_span
 from rotation.plan import Vacancy
+from rotation.solver.interrupt import new_solver
 from rotation.solver.model import build_model
 from rotation.solver.stability import hint_previous
 from rotation.solver.tally import Tally
@@ -133,7 +134,7 @@ def try_fill(problem: Problem, secondments: Sequence[Secondment], vacancy: Vacan
     # Vacant post-months first; a month of the stretch covered only breaks ties.
     model.cp.minimize((vacancy.months + 1) * cover.expr() - covered.expr())
     hint_previous(model, secondments)
-    solver = cp_model.CpSolver()
+    solver = new_solver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = 0
     solver.parameters.max_deterministic_time = seconds

@@ -20,6 +20,7 @@ from rotation.domain import Problem
 from rotation.explain import BRIDGEABLE, find_conflicts
 from rotation.rules import RULES, rule_title
 from rotation.solver.context import FixedBreach
+from rotation.solver.interrupt import new_solver
 from rotation.solver.model import build_model
 from rotation.solver.options import SolveOptions
 
@@ -72,7 +73,7 @@ def _culprit_families(problem: Problem, options: SolveOptions, workers: int,
         built = build_model(problem, frozenset({rule}))
         if built.breaches:
             continue  # still impossible without this rule
-        solver = cp_model.CpSolver()
+        solver = new_solver()
         solver.parameters.max_time_in_seconds = min(SECONDS_PER_RULE, left)
         solver.parameters.num_workers = workers
         solver.parameters.random_seed = options.seed

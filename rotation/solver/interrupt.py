@@ -31,6 +31,18 @@ class SearchEnd:
     interrupted: bool
 
 
+def new_solver() -> cp_model.CpSolver:
+    """A CP-SAT solver that leaves Ctrl-C to Python.
+
+    Left to itself, CP-SAT installs its own SIGINT handler for each search and afterwards
+    resets SIGINT to the system default, so a later Ctrl-C would kill the program outright
+    instead of stopping it cleanly. Every solver the program makes comes from here.
+    """
+    solver = cp_model.CpSolver()
+    solver.parameters.catch_sigint_signal = False
+    return solver
+
+
 def solve_interruptibly(solver: cp_model.CpSolver, model: cp_model.CpModel,
                         callback: cp_model.CpSolverSolutionCallback | None = None) -> SearchEnd:
     """Run ``solver.solve(model, callback)``; Ctrl-C stops it early with its best plan kept."""
