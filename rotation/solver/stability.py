@@ -17,9 +17,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
+from ortools.sat.python import cp_model
+
 from rotation.domain import Secondment
 from rotation.months import Month
 from rotation.solver.context import SolverModel
+from rotation.solver.interrupt import new_solver
 from rotation.solver.objective import GoalTier
 from rotation.solver.tally import Tally, Var
 
@@ -64,8 +67,11 @@ def changed_months_tally(model: SolverModel, previous: Sequence[Secondment]) -> 
 
 def hint_previous(model: SolverModel, previous: Sequence[Secondment]) -> None:
     """Start the search from the previous plan: hint every hold and start, and the counts."""
+    # Existing secondments are constants of the model, not decisions to hint.
+    agreed = {(s.person, s.post, s.start, s.end) for s in model.problem.existing}
+    chosen = [s for s in previous if (s.person, s.post, s.start, s.end) not in agreed]
     held: set[tuple[str, str, Month]] = {
-        (s.person, s.post, t) for s in previous for t in range(s.start, s.end + 1)}
+        (s.person, s.post, t) for s in chosen for t in range(s.start, s.end + 1)}
     people = model.problem.candidates
     posts = model.problem.posts
     hints: dict[int, tuple[Var, int]] = {}
@@ -87,7 +93,7 @@ def hint_previous(model: SolverModel, previous: Sequence[Secondment]) -> None:
             if t in pair.started:
                 var = pair.started[t]
                 hints.setdefault(var.index, (var, starts))
-    on_post = {(s.person, t) for s in previous for t in range(s.start, s.end + 1)}
+    on_post = {(s.person, t) for s in chosen for t in range(s.start, s.end + 1)}
     for (p, t), var in model.variables.person_on.items():
         hints.setdefault(var.index, (var, int((people[p].person, t) in on_post)))
     for var, value in hints.values():
@@ -103,3 +109,32 @@ def _old_posts(previous: Sequence[Secondment], horizon: range
                        min(secondment.end, horizon.stop - 1) + 1):
             posts[(secondment.person, t)].add(secondment.post)
     return posts
+
+
+def complete_hint(model: SolverModel, seconds: float) -> bool:
+    """Extend the hint to every variable, so that the search starts from the hinted plan.
+
+    The hint names the decisions (who holds which post when); the model's own counts
+    (vacancies, handovers, running totals) follow from them. A short search with the hinted
+    decisions fixed works those out; its solution becomes the whole hint. Returns whether it
+    did (a hint that breaks a rule is left as it was, for the search to repair).
+    """
+    cp = model.cp
+    hinted = list(zip(cp.proto.solution_hint.vars, cp.proto.solution_hint.values, strict=True))
+    if not hinted:
+        return False
+    trial = cp.clone()
+    trial.clear_objective()
+    trial.clear_hints()
+    for index, value in hinted:
+        trial.add(trial.get_int_var_from_proto_index(index) == value)
+    solver = new_solver()
+    solver.parameters.max_time_in_seconds = seconds
+    solver.parameters.num_workers = 1
+    if solver.solve(trial) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return False
+    solution = list(solver.response_proto.solution)
+    cp.clear_hints()
+    cp.proto.solution_hint.vars.extend(range(len(solution)))
+    cp.proto.solution_hint.values.extend(solution)
+    return True

@@ -1,0 +1,108 @@
+"""The model never forbids a plan the rules allow.
+
+The solver's model restates the rules in its own terms (running counts, each post's sequence of
+holders, per-person counts); a restatement that is too strict would silently lose good plans.
+Here random plans are built post by post (handovers, gaps, short final secondments, agreed
+secondments before the horizon), the independent checker keeps those that keep every rule, and
+each one, fixed in the model, must leave it feasible.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from ortools.sat.python import cp_model
+
+from rotation.checker import check_plan
+from rotation.domain import Problem, Secondment
+from rotation.samples import highland_problem
+from rotation.solver.greedy import greedy_plan
+from rotation.solver.model import build_model
+from rotation.solver.stability import complete_hint, hint_previous
+from tests.factory import candidate, m, post, problem, secondment
+from tests.test_solver_properties import random_problem
+
+
+def admits(problem: Problem, plan: tuple[Secondment, ...]) -> bool:
+    """Whether the model has a solution with exactly the plan's secondments."""
+    built = build_model(problem)
+    hint_previous(built.model, plan)
+    if len(built.model.cp.proto.solution_hint.vars):
+        return complete_hint(built.model, seconds=10)
+    solver = cp_model.CpSolver()  # no pair can be chosen at all: the model must be feasible
+    return solver.solve(built.model.cp) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def random_plan(rng: random.Random, problem: Problem) -> tuple[Secondment, ...]:
+    """Secondments laid post by post: each follows the last by a handover or after a gap."""
+    settings = problem.settings
+    overlap = settings.handover_overlap_months
+    plan = [s.model_copy(update={"existing": True}) for s in problem.existing]
+    people = [c.person for c in problem.candidates]
+    for each in problem.posts:
+        if each.funding == "funded" or rng.random() < 0.2:
+            continue
+        months = problem.post_months(each)
+        start = months.start + rng.choice([0, 0, 1, 2])
+        previous_holder = None
+        while start <= months[-1]:
+            length = rng.randint(1, settings.max_secondment_months)
+            end = min(start + length - 1, months[-1])
+            holder = rng.choice([p for p in people if p != previous_holder] or people)
+            plan.append(Secondment(person=holder, post=each.post, start=start, end=end))
+            previous_holder = holder
+            if rng.random() < 0.6:
+                start = end - overlap + 1  # a handover
+                if start <= plan[-1].start:
+                    break
+            else:
+                start = end + 1 + rng.randint(1, 3)  # a vacant gap
+    return tuple(plan)
+
+
+def test_every_valid_random_plan_is_a_solution_of_the_model() -> None:
+    valid = 0
+    for seed in range(60):
+        rng = random.Random(seed)
+        problem_ = random_problem(rng)
+        for _ in range(40):
+            plan = random_plan(rng, problem_)
+            if not check_plan(problem_, plan).ok:
+                continue
+            valid += 1
+            assert admits(problem_, plan), (seed, plan)
+    assert valid >= 50  # enough valid plans with new secondments were tried to mean something
+
+
+def test_the_hand_plan_with_agreed_secondments_is_a_complete_starting_point() -> None:
+    # The Highland sample's hand plan includes its two agreed secondments; they are constants
+    # of the model, so only the new secondments are hinted, and the hint covers every variable.
+    problem = highland_problem()
+    assert problem.existing
+    assert admits(problem, greedy_plan(problem))
+
+
+@pytest.mark.parametrize("overlap", [0, 1, 2])
+def test_a_handover_in_the_last_month_is_allowed(overlap: int) -> None:
+    # B takes over in the horizon's last months and runs to its end: shorter than the minimum,
+    # which R5 allows for a secondment taken to continue.
+    problem_ = problem(posts=[post("P1")], candidates=[candidate("A"), candidate("B")],
+                       horizon_months=8, min_secondment_months=3, max_secondment_months=8,
+                       handover_overlap_months=overlap)
+    last = m("2027-11")
+    a_end = last if overlap else last - 1
+    plan = (Secondment(person="A", post="P1", start=m("2027-04"), end=a_end),
+            Secondment(person="B", post="P1", start=a_end - overlap + 1, end=last))
+    assert check_plan(problem_, plan).ok
+    assert admits(problem_, plan)
+
+
+def test_a_plan_that_breaks_a_rule_is_not_a_solution() -> None:
+    # The same check fails when it should: two holders of one post with no handover.
+    problem_ = problem(posts=[post("P1")], candidates=[candidate("A"), candidate("B")],
+                       horizon_months=8, min_secondment_months=3, max_secondment_months=8)
+    plan = (secondment("A", "P1", "2027-04", "2027-11"),
+            secondment("B", "P1", "2027-06", "2027-11"))
+    assert not check_plan(problem_, plan).ok
+    assert not admits(problem_, plan)
