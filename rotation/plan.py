@@ -59,6 +59,8 @@ class SolveResult(BaseModel):
     interrupted: bool = False
     # True when the deterministic search ran (same input, seed and version: same plan).
     reproducible: bool = False
+    # Set when a large problem was planned on a shortlist of person-post pairs: what was done.
+    shortlist: str | None = None
 
     @property
     def has_plan(self) -> bool:

@@ -3,13 +3,20 @@ limit too short to finish still gives a checked plan (at worst the greedy hand p
 
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
 import pytest
 
 from rotation.checker import check_plan
 from rotation.generate import generate_problem
 from rotation.samples import highland_problem
 from rotation.solver import SolveOptions, solve
+from rotation.solver.goals import goal_terms
 from rotation.solver.greedy import greedy_plan
+from rotation.solver.options import Progress
+
+solve_module = importlib.import_module("rotation.solver.solve")
 
 
 @pytest.mark.slow
@@ -47,3 +54,36 @@ def test_no_search_plan_in_time_gives_the_hand_planners_plan() -> None:
     assert result.secondments == greedy_plan(problem)
     assert check_plan(problem, result.secondments).ok
     assert result.goals is not None and result.best_bound is None
+
+
+def test_the_hand_plan_is_reported_as_the_first_plan() -> None:
+    # The planner sees at once that a plan exists: the search's starting point comes first.
+    problem = highland_problem()
+    seen: list[Progress] = []
+    solve(problem, SolveOptions(time_limit=2, workers=2, reproducible=False), seen.append)
+    first = seen[0]
+    assert first.goal == "cover" and first.stage == 1 and first.elapsed == 0.0
+    assert first.value == goal_terms(problem, greedy_plan(problem)).vacant_post_months
+
+
+def test_a_reproducible_search_cut_short_by_the_clock_is_not_called_reproducible(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The deterministic budget is 30 s, but the clock (here made to run out almost at once,
+    # as on a machine far slower than the budget assumes) ends every stage first.
+    configure = solve_module.configure
+
+    def hurried(solver: Any, *args: Any, **keywords: Any) -> None:
+        configure(solver, *args, **keywords)
+        solver.parameters.max_time_in_seconds = 0.05
+
+    monkeypatch.setattr(solve_module, "configure", hurried)
+    problem = generate_problem(posts=5, candidates=20, months=36, seed=1)
+    result = solve(problem, SolveOptions(time_limit=30, workers=2))
+    assert result.has_plan and result.status == "FEASIBLE"
+    assert not result.reproducible
+
+
+def test_a_reproducible_search_that_finishes_is_reproducible() -> None:
+    problem = generate_problem(posts=2, candidates=4, months=12, seed=1)
+    result = solve(problem, SolveOptions(time_limit=30, workers=2))
+    assert result.status == "OPTIMAL" and result.reproducible

@@ -147,6 +147,11 @@ def solve(input_path: Path, output: Path | None, time_limit: float, seed: int, w
     proven = "optimal (proven)" if result.status == "OPTIMAL" else "feasible (not proven optimal)"
     if result.interrupted:
         proven = "interrupted — not proven optimal — best found"
+    if result.shortlist:
+        say(f"Note: {result.shortlist}.")
+    if reproducible and not result.reproducible:
+        say("Note: the time limit ran out before the deterministic search's own budget, so "
+            "a rerun may give a different plan (a longer --time-limit makes it repeatable).")
     say(f"Plan {proven} in {result.solve_seconds:.1f}s: {len(result.secondments)} secondments, "
         f"{goals.vacant_post_months} vacant post-months, "
         f"{goals.pledge_shortfall_months} pledged months short, {goals.handovers} handovers.")

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -25,14 +25,15 @@ from rotation.domain import Problem, Secondment
 from rotation.funded_posts import implied_stretches
 from rotation.plan import GoalTerms, SolveResult
 from rotation.solver.conflicts import describe_breaches, explain_infeasibility
+from rotation.solver.domains import Pair
 from rotation.solver.funding import funded_from_solution
 from rotation.solver.goals import balance_value, goal_terms
 from rotation.solver.greedy import greedy_plan
-from rotation.solver.interrupt import solve_interruptibly
+from rotation.solver.interrupt import new_solver, solve_interruptibly
 from rotation.solver.model import BuiltModel, build_model
 from rotation.solver.objective import GoalTier
 from rotation.solver.options import Progress, SolveOptions
-from rotation.solver.stability import hint_previous
+from rotation.solver.stability import complete_hint, hint_previous
 from rotation.solver.variables import Variables
 
 ProgressHandler = Callable[[Progress], None]
@@ -40,23 +41,37 @@ ProgressHandler = Callable[[Progress], None]
 MIN_LATER_STAGE_SECONDS = 3.0
 """Each later stage keeps at least this much (or 15% of the limit), when the limit allows."""
 
-REPRODUCIBLE_SUBSOLVERS = ("max_lp", "quick_restart")
-"""Full-problem workers of the deterministic search (measured on Highland: the default
-portfolio of ten, interleaved on two threads, took about twice as long)."""
+REPRODUCIBLE_SUBSOLVERS = ("max_lp", "pseudo_costs")
+"""Full-problem workers of the deterministic search (measured on Highland and the generated
+S instances: about 1.2-2.3 times faster than ``max_lp`` with ``quick_restart``, and far faster
+than the default portfolio of ten interleaved on two threads; see benchmarks/notes.md)."""
+
+LARGE_SUBSOLVERS = ("default_lp", "quick_restart_no_lp")
+"""Full-problem workers of the deterministic search on a large model (see ``LARGE_MODEL``):
+measured on the generated L instance, 1.6 GB instead of 2.0 and a better plan in 60 s."""
+
+LARGE_MODEL = 10_000
+"""Pair-months (see ``variables``) above which a model is large."""
+
+HINT_SECONDS = 5.0
+"""At most this long to work out the starting plan's counts (see ``complete_hint``)."""
 
 WALL_CLOCK_MARGIN = 3.0
-"""A reproducible solve stops by deterministic time; the clock stops it only at this many
-times the limit (a much slower or busier machine), when the run is no longer reproducible."""
+"""A reproducible stage stops by deterministic time; the clock stops it only at this many
+times its budget (a much slower or busier machine), or when the whole time limit is used
+up: then the run is no longer reproducible, and the result says so."""
 
 
 def configure(solver: cp_model.CpSolver, options: SolveOptions, workers: int,
-              seconds: float) -> None:
+              seconds: float, wall_seconds: float | None = None, *,
+              large: bool = False) -> None:
     """Set the search parameters measured to work on this model.
 
     The full-problem worker is ``max_lp``: it puts every constraint (clauses included) in
     the LP relaxation, which the default first worker leaves out, and its bound is what lets
     the cover and balance stages be proven optimal. One presolve pass is enough: further
-    passes cost more time than they save on every stage.
+    passes cost more time than they save on every stage. On a ``large`` model that LP is
+    too big to solve in the time and memory a planner has, so lighter workers search instead.
     """
     solver.parameters.max_time_in_seconds = seconds
     solver.parameters.num_workers = workers
@@ -66,10 +81,12 @@ def configure(solver: cp_model.CpSolver, options: SolveOptions, workers: int,
         # Interleaved search synchronises the workers in fixed batches, so the path does not
         # depend on thread timing; the budget is deterministic time (about a second each).
         solver.parameters.interleave_search = True
-        solver.parameters.subsolvers.extend(REPRODUCIBLE_SUBSOLVERS)
+        solver.parameters.subsolvers.extend(
+            LARGE_SUBSOLVERS if large else REPRODUCIBLE_SUBSOLVERS)
         solver.parameters.max_deterministic_time = seconds
-        solver.parameters.max_time_in_seconds = seconds * WALL_CLOCK_MARGIN
-    else:
+        solver.parameters.max_time_in_seconds = min(
+            seconds * WALL_CLOCK_MARGIN, seconds if wall_seconds is None else wall_seconds)
+    elif not large:
         solver.parameters.extra_subsolvers.append("max_lp")
 
 
@@ -88,16 +105,21 @@ def solve(problem: Problem, options: SolveOptions,
           on_progress: ProgressHandler | None = None) -> SolveResult:
     """The best plan the hard rules allow for ``problem``, or why there is none."""
     started = time.monotonic()
-    built = build_model(problem, previous=options.previous)
     hand_plan = _hand_plan(problem) if not options.previous else None
+    built = build_model(problem, previous=options.previous,
+                        shortlist_keeping=_pairs_of(problem, (*(hand_plan or ()),
+                                                              *options.previous)))
     if hand_plan is not None:
         # Warm start: the hand planner's plan is found in a blink; the search starts from it
         # and, if it finds nothing better in time, the hand plan is the answer.
         hint_previous(built.model, hand_plan)
+    if not built.breaches:
+        complete_hint(built.model, HINT_SECONDS)
     build_seconds = time.monotonic() - started
     workers = options.workers or os.cpu_count() or 1
     common = {"build_seconds": build_seconds, "seed": options.seed, "workers": workers,
-              "time_limit": options.time_limit, "reproducible": options.reproducible}
+              "time_limit": options.time_limit, "reproducible": options.reproducible,
+              "shortlist": built.shortlist.sentence() if built.shortlist else None}
     if built.breaches:
         return SolveResult(status="INFEASIBLE", conflicts=describe_breaches(built.breaches),
                            **common)
@@ -105,7 +127,15 @@ def solve(problem: Problem, options: SolveOptions,
     search_started = time.monotonic()
     deadline = search_started + options.time_limit
     stages = _Stages(built, options, workers, deadline, on_progress)
+    if hand_plan is not None and on_progress is not None:
+        stages.hand_goals = goal_terms(problem, hand_plan)
     outcome = stages.run()
+    common["reproducible"] = options.reproducible and not stages.clock_stopped
+    if built.shortlist is not None:  # proven among the shortlisted pairs only
+        outcome.proven = False
+        outcome.balance_bound = None
+        outcome.balance_exact = False
+        outcome.proven_goals = [tier.goal for tier in built.tiers if tier.is_constant]
     if outcome.solution is None and not outcome.infeasible and hand_plan is not None:
         hand_goals = goal_terms(problem, hand_plan)
         return SolveResult(status="FEASIBLE", interrupted=outcome.interrupted,
@@ -156,6 +186,14 @@ def _hand_plan(problem: Problem) -> tuple[Secondment, ...] | None:
     return plan if check_plan(problem, plan).ok else None
 
 
+def _pairs_of(problem: Problem, plan: Sequence[Secondment]) -> set[Pair]:
+    """The (person, post) index pairs a plan's secondments use."""
+    person_index = {c.person: p for p, c in enumerate(problem.candidates)}
+    post_index = {post.post: q for q, post in enumerate(problem.posts)}
+    return {(person_index[s.person], post_index[s.post]) for s in plan
+            if s.person in person_index and s.post in post_index}
+
+
 def _ranks(goals: GoalTerms) -> tuple[int, int]:
     """The two goals above the balance, in priority order (lower is better)."""
     return (goals.vacant_post_months, goals.pledge_shortfall_months)
@@ -187,6 +225,20 @@ class _Stages:
         self.deadline = deadline
         self.on_progress = on_progress
         self.work_done = 0.0  # deterministic time spent by the stages so far
+        self.clock_stopped = False  # a reproducible stage was cut short by the clock
+        self.hand_goals: GoalTerms | None = None  # the starting plan's, reported first
+        pair_months = sum(len(pair.hold) for pair in built.model.variables.pairs)
+        self.large = pair_months > LARGE_MODEL
+
+    def _announce_hand_plan(self, tiers: list[GoalTier]) -> None:
+        """Report the hand planner's plan (the search's starting point) as the first cover."""
+        goals = self.hand_goals
+        if goals is None or tiers[0].goal != "cover" or self.on_progress is None:
+            return
+        self.on_progress(Progress(
+            goal="cover", stage=1, stages=len(tiers), value=goals.vacant_post_months,
+            bound=tiers[0].total.lowest, elapsed=0.0,
+            time_left=max(0.0, self.deadline - time.monotonic())))
 
     def run(self) -> _Outcome:
         """Run every stage whose tier can change; stop early if one finds no plan."""
@@ -199,6 +251,8 @@ class _Stages:
         proven = True
         for index, tier in enumerate(tiers):
             try:
+                if index == 0:
+                    self._announce_hand_plan(tiers)
                 stage = self._run_stage(tier, index, len(tiers))
             except KeyboardInterrupt:  # Ctrl-C between two searches: keep what we have
                 outcome.interrupted = True
@@ -229,8 +283,10 @@ class _Stages:
     def _run_stage(self, tier: GoalTier, index: int, count: int) -> StageOutcome:
         cp = self.built.model.cp
         cp.minimize(tier.total.expr())
-        solver = cp_model.CpSolver()
-        configure(solver, self.options, self.workers, self._budget(count - index))
+        solver = new_solver()
+        budget = self._budget(count - index)
+        wall = self._budget(count - index, clock=True)
+        configure(solver, self.options, self.workers, budget, wall, large=self.large)
         reporter = None
         if self.on_progress is not None:
             reporter = _Reporter(self.on_progress, tier, index + 1, count, self.deadline,
@@ -238,6 +294,10 @@ class _Stages:
         end = solve_interruptibly(solver, cp, reporter)
         status = end.status
         self.work_done += solver.deterministic_time
+        if (self.options.reproducible and status != cp_model.OPTIMAL
+                and status != cp_model.INFEASIBLE and not end.interrupted
+                and solver.deterministic_time < 0.99 * budget):
+            self.clock_stopped = True  # the clock, not the deterministic budget, ended it
         if status == cp_model.MODEL_INVALID:
             raise RuntimeError(f"the solver model is invalid: {cp.validate()}")
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -246,12 +306,13 @@ class _Stages:
                             solver.objective_value, solver.best_objective_bound,
                             end.interrupted)
 
-    def _budget(self, stages_left: int) -> float:
+    def _budget(self, stages_left: int, clock: bool = False) -> float:
         """Seconds for this stage: what is left, minus a fair share for each later stage.
 
-        A reproducible solve counts deterministic time spent instead of the clock.
+        A reproducible solve counts deterministic time spent instead of the clock (unless
+        ``clock``: its wall-clock cap).
         """
-        if self.options.reproducible:
+        if self.options.reproducible and not clock:
             remaining = max(0.0, self.options.time_limit - self.work_done)
         else:
             remaining = max(0.0, self.deadline - time.monotonic())

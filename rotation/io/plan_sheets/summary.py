@@ -93,6 +93,9 @@ def summary_rows(problem: Problem, result: SolveResult, report: CheckReport,
          "yes: deterministic search (--reproducible); the same input, seed and version "
          "give the same plan.", None),
         ("workers", result.workers, "Search threads (0 = one per core).", None),
+        ("shortlist", result.shortlist or "no",
+         "no: every person-post pair the rules allow was considered. Otherwise a large "
+         "problem was planned on a shortlist of each candidate's best-matched posts.", None),
         ("time_limit", result.time_limit, "Seconds the search was allowed.", None),
         ("input_sha256", input_sha256,
          "Fingerprint of the input: a different value means a different input.", None),
