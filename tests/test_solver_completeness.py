@@ -10,6 +10,7 @@ each one, fixed in the model, must leave it feasible.
 from __future__ import annotations
 
 import random
+from itertools import islice
 
 import pytest
 from ortools.sat.python import cp_model
@@ -17,7 +18,7 @@ from ortools.sat.python import cp_model
 from rotation.checker import check_plan
 from rotation.domain import Problem, Secondment
 from rotation.samples import highland_problem
-from rotation.solver.greedy import greedy_plan
+from rotation.solver.greedy import greedy_plan, starting_plans
 from rotation.solver.model import build_model
 from rotation.solver.stability import complete_hint, hint_previous
 from tests.factory import candidate, m, post, problem, secondment
@@ -106,3 +107,35 @@ def test_a_plan_that_breaks_a_rule_is_not_a_solution() -> None:
             secondment("B", "P1", "2027-06", "2027-11"))
     assert not check_plan(problem_, plan).ok
     assert not admits(problem_, plan)
+
+
+def test_every_starting_plan_keeps_every_rule() -> None:
+    # The warm start is the best of several hand plans (sheet order first, then other
+    # rankings of the candidates): each one must be a plan the checker passes.
+    tried = 0
+    for seed in range(100):
+        problem_ = random_problem(random.Random(seed))
+        agreed = [s.model_copy(update={"existing": True}) for s in problem_.existing]
+        if not check_plan(problem_, agreed).ok:
+            continue  # agreed secondments that break a rule on their own: no plan can pass
+        tried += 1
+        plans = list(islice(starting_plans(problem_, seed), 6))
+        assert plans[0] == greedy_plan(problem_)
+        for plan in plans:
+            report = check_plan(problem_, plan)
+            assert report.ok, (seed, [str(b) for b in report.breaches])
+    assert tried >= 20
+
+
+def test_rankings_other_than_the_sheet_order_give_other_plans() -> None:
+    # On the generated 20-post problem the best-matched ranking roughly halves the balance
+    # goal (preference, travel and cost) of the sheet-order plan without losing cover.
+    from rotation.generate import generate_problem
+    from rotation.solver.goals import balance_value, goal_terms
+
+    problem_ = generate_problem(posts=20, candidates=80, months=48, seed=1)
+    sheet, matched = islice(starting_plans(problem_, 0), 2)
+    sheet_goals, matched_goals = goal_terms(problem_, sheet), goal_terms(problem_, matched)
+    assert matched_goals.vacant_post_months <= sheet_goals.vacant_post_months
+    assert (balance_value(problem_.settings, matched_goals)
+            < 0.5 * balance_value(problem_.settings, sheet_goals))

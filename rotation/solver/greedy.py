@@ -4,12 +4,15 @@ Month by month, every post that needs a holder (it is vacant, or its holder leav
 ``handover_overlap_months`` months) takes the first candidate, in Candidates-sheet order,
 who can start there for as long as the rules allow without breaking any of them. Nothing
 is ever undone, so the plan keeps every rule but may leave months vacant that a search
-would fill. It is the benchmark's status-quo baseline and the solver's warm start.
+would fill. It is the benchmark's status-quo baseline; the best of several such plans, with
+the candidates ranked in different ways (``starting_plans``), is the solver's warm start.
 """
 
 from __future__ import annotations
 
+import random
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from rotation.domain import Problem, Secondment
@@ -30,13 +33,28 @@ class _Ledger:
     handovers: dict[Month, int] = field(default_factory=lambda: defaultdict(int))
 
 
+Preference = Callable[[int, int], float]
+"""How a hand planner ranks candidate p for post q (lower first; ties in sheet order)."""
+
+
 class _Greedy:
     """The hand planner's state: the problem's limits and the plan so far."""
 
-    def __init__(self, problem: Problem) -> None:
+    def __init__(self, problem: Problem, preference: Preference | None = None,
+                 domains: dict[Pair, range] | None = None) -> None:
         self.problem = problem
         self.settings = problem.settings
-        self.domains: dict[Pair, range] = restrict_domains(problem, frozenset(), [])
+        if domains is None:
+            domains = restrict_domains(problem, frozenset(), [])
+        self.domains: dict[Pair, range] = domains
+        people = list(range(len(problem.candidates)))
+        self.order: dict[int, list[int]] = {}
+        for q in range(len(problem.posts)):
+            if preference is None:
+                self.order[q] = people
+            else:
+                ranks = {p: preference(p, q) for p in people}
+                self.order[q] = sorted(people, key=lambda p: (ranks[p], p))
         self.ledger = _Ledger()
         self.plan: list[Secondment] = []
         self.person_index = {c.person: i for i, c in enumerate(problem.candidates)}
@@ -62,7 +80,7 @@ class _Greedy:
 
     def _fill(self, q: int, t: Month) -> None:
         """Give post q, from month t, to the first candidate who can take it."""
-        for p in range(len(self.problem.candidates)):
+        for p in self.order[q]:
             months = self.domains.get((p, q))
             if months is None or t not in months:
                 continue
@@ -151,6 +169,45 @@ class _Greedy:
                                     existing=existing))
 
 
-def greedy_plan(problem: Problem) -> tuple[Secondment, ...]:
-    """The first-come-first-served plan a planner makes by hand (Existing ones included)."""
-    return _Greedy(problem).run()
+def greedy_plan(problem: Problem, preference: Preference | None = None,
+                domains: dict[Pair, range] | None = None) -> tuple[Secondment, ...]:
+    """The first-come-first-served plan a planner makes by hand (Existing ones included).
+
+    Candidates are taken in Candidates-sheet order, or by ``preference`` for each post.
+    """
+    return _Greedy(problem, preference, domains).run()
+
+
+def starting_plans(problem: Problem, seed: int) -> Iterator[tuple[Secondment, ...]]:
+    """Hand plans made with different rankings of the candidates, the sheet order first.
+
+    Then best-matched first (the balance goal's preference, travel and cost per month), then
+    longest-available first (who can cover most), then random orders from ``seed``.
+    """
+    domains = restrict_domains(problem, frozenset(), [])
+    settings = problem.settings
+
+    def matched(p: int, q: int) -> float:
+        candidate, post = problem.candidates[p], problem.posts[q]
+        minutes = problem.travel_minutes(candidate.home_area, post.area) or 0 \
+            if candidate.home_area else 0
+        grade = problem.grade_by_key.get((candidate.agency, candidate.grade))
+        return (settings.weight_preference * problem.preference_penalty(candidate, post.area)
+                + settings.weight_travel * minutes
+                + settings.weight_cost * (grade.monthly_cost if grade else 0.0))
+
+    def available(p: int, q: int) -> float:
+        months = domains.get((p, q))
+        return -min(len(months), longest_run(problem, p)) if months else 0.0
+
+    yield greedy_plan(problem, None, domains)
+    yield greedy_plan(problem, matched, domains)
+    yield greedy_plan(problem, available, domains)
+    rng = random.Random(seed)
+    while True:
+        draw = [rng.random() for _ in problem.candidates]
+
+        def shuffled(p: int, q: int, draw: list[float] = draw) -> float:
+            return draw[p]
+
+        yield greedy_plan(problem, shuffled, domains)

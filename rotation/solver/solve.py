@@ -28,7 +28,7 @@ from rotation.solver.conflicts import describe_breaches, explain_infeasibility
 from rotation.solver.domains import Pair
 from rotation.solver.funding import funded_from_solution
 from rotation.solver.goals import balance_value, goal_terms
-from rotation.solver.greedy import greedy_plan
+from rotation.solver.greedy import starting_plans
 from rotation.solver.interrupt import new_solver, solve_interruptibly
 from rotation.solver.model import BuiltModel, build_model
 from rotation.solver.objective import GoalTier
@@ -52,6 +52,9 @@ measured on the generated L instance, 1.6 GB instead of 2.0 and a better plan in
 
 LARGE_MODEL = 10_000
 """Pair-months (see ``variables``) above which a model is large."""
+
+MIN_HAND_PLANS, MAX_HAND_PLANS, HAND_PLAN_SHARE = 3, 30, 0.02
+"""How many hand plans the warm start is chosen from (see ``_hand_plan``)."""
 
 HINT_SECONDS = 5.0
 """At most this long to work out the starting plan's counts (see ``complete_hint``)."""
@@ -105,7 +108,7 @@ def solve(problem: Problem, options: SolveOptions,
           on_progress: ProgressHandler | None = None) -> SolveResult:
     """The best plan the hard rules allow for ``problem``, or why there is none."""
     started = time.monotonic()
-    hand_plan = _hand_plan(problem) if not options.previous else None
+    hand_plan = _hand_plan(problem, options) if not options.previous else None
     built = build_model(problem, previous=options.previous,
                         shortlist_keeping=_pairs_of(problem, (*(hand_plan or ()),
                                                               *options.previous)))
@@ -173,16 +176,31 @@ def solve(problem: Problem, options: SolveOptions,
                        solve_seconds=time.monotonic() - search_started, **common)
 
 
-def _hand_plan(problem: Problem) -> tuple[Secondment, ...] | None:
-    """The greedy hand planner's plan, when it keeps every rule (it always should).
+def _hand_plan(problem: Problem, options: SolveOptions) -> tuple[Secondment, ...] | None:
+    """The best of a few hand plans (see ``greedy.starting_plans``), when it keeps every rule
+    (it always should), by cover, then pledges, then the balance.
 
-    Left out when a post may be ``either`` funded (the hand planner never funds a month).
+    At least ``MIN_HAND_PLANS`` are made, more while they take under ``HAND_PLAN_SHARE`` of
+    the time limit (at most ``MAX_HAND_PLANS``). Left out when a post may be ``either``
+    funded (the hand planner never funds a month).
     """
     from rotation.checker import check_plan  # never imports the solver: an independent check
 
     if any(post.funding == "either" for post in problem.posts):
         return None
-    plan = greedy_plan(problem)
+    started = time.monotonic()
+    best: tuple[tuple[int, int, float], tuple[Secondment, ...]] | None = None
+    for count, plan in enumerate(starting_plans(problem, options.seed), start=1):
+        goals = goal_terms(problem, plan)
+        rank = (*_ranks(goals), balance_value(problem.settings, goals))
+        if best is None or rank < best[0]:
+            best = (rank, plan)
+        elapsed = time.monotonic() - started
+        if count >= MAX_HAND_PLANS or (count >= MIN_HAND_PLANS and
+                                       elapsed > HAND_PLAN_SHARE * options.time_limit):
+            break
+    assert best is not None
+    plan = best[1]
     return plan if check_plan(problem, plan).ok else None
 
 
