@@ -150,8 +150,8 @@ def solve(input_path: Path, output: Path | None, time_limit: float, seed: int, w
     if result.shortlist:
         say(f"Note: {result.shortlist}.")
     if reproducible and not result.reproducible:
-        say("Note: the time limit ran out before the deterministic search's own budget, so "
-            "a rerun may give a different plan (a longer --time-limit makes it repeatable).")
+        say("Note: the clock stopped the deterministic search before its own budget ran "
+            "out, so a rerun may give a different plan (see README, Reproducible runs).")
     say(f"Plan {proven} in {result.solve_seconds:.1f}s: {len(result.secondments)} secondments, "
         f"{goals.vacant_post_months} vacant post-months, "
         f"{goals.pledge_shortfall_months} pledged months short, {goals.handovers} handovers.")

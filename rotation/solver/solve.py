@@ -59,10 +59,11 @@ MIN_HAND_PLANS, MAX_HAND_PLANS, HAND_PLAN_SHARE = 3, 30, 0.02
 HINT_SECONDS = 5.0
 """At most this long to work out the starting plan's counts (see ``complete_hint``)."""
 
-WALL_CLOCK_MARGIN = 3.0
-"""A reproducible stage stops by deterministic time; the clock stops it only at this many
-times its budget (a much slower or busier machine), or when the whole time limit is used
-up: then the run is no longer reproducible, and the result says so."""
+WALL_CLOCK_MARGIN = 1.5
+"""A reproducible stage stops by deterministic time; the clock stops the whole search only
+at this many times the time limit (a much slower or busier machine, or a problem so large
+that the solver's work units run slower than seconds): then the run is no longer
+reproducible, and the result says so."""
 
 
 def configure(solver: cp_model.CpSolver, options: SolveOptions, workers: int,
@@ -332,6 +333,9 @@ class _Stages:
         """
         if self.options.reproducible and not clock:
             remaining = max(0.0, self.options.time_limit - self.work_done)
+        elif self.options.reproducible:
+            late = (WALL_CLOCK_MARGIN - 1) * self.options.time_limit
+            remaining = max(0.0, self.deadline + late - time.monotonic())
         else:
             remaining = max(0.0, self.deadline - time.monotonic())
         share = min(max(MIN_LATER_STAGE_SECONDS, 0.15 * self.options.time_limit),
