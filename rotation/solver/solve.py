@@ -61,9 +61,9 @@ HINT_SECONDS = 5.0
 
 WALL_CLOCK_MARGIN = 1.5
 """A reproducible stage stops by deterministic time; the clock stops the whole search only
-at this many times the time limit (a much slower or busier machine, or a problem so large
-that the solver's work units run slower than seconds): then the run is no longer
-reproducible, and the result says so."""
+at this many times the time limit (a much slower or busier machine): then the run is no
+longer reproducible, and the result says so. A large model (see ``LARGE_MODEL``), whose
+work units run slower than seconds, is held to the time limit itself."""
 
 
 def configure(solver: cp_model.CpSolver, options: SolveOptions, workers: int,
@@ -334,7 +334,8 @@ class _Stages:
         if self.options.reproducible and not clock:
             remaining = max(0.0, self.options.time_limit - self.work_done)
         elif self.options.reproducible:
-            late = (WALL_CLOCK_MARGIN - 1) * self.options.time_limit
+            margin = 1.0 if self.large else WALL_CLOCK_MARGIN
+            late = (margin - 1) * self.options.time_limit
             remaining = max(0.0, self.deadline + late - time.monotonic())
         else:
             remaining = max(0.0, self.deadline - time.monotonic())
