@@ -40,7 +40,7 @@ class Size:
     limit: float  # seconds every engine gets
 
 
-FULL = [Size("S", 5, 20, 36, 0, 10), Size("M", 20, 80, 48, 0, 30),
+FULL = [Size("S", 5, 20, 36, 0, 60), Size("M", 20, 80, 48, 0, 30),
         Size("L", 60, 250, 60, 0, 60), Size("XL", 150, 600, 60, 30, 60)]
 QUICK = [Size("S", 5, 20, 36, 0, 10), Size("M", 20, 80, 48, 0, 15)]
 SEED = 1
