@@ -65,7 +65,8 @@ def test_the_hand_plan_is_reported_as_the_first_plan() -> None:
     seen: list[Progress] = []
     solve(problem, options, seen.append)
     first = seen[0]
-    assert first.goal == "cover" and first.stage == 1 and first.elapsed == 0.0
+    assert first.goal == "cover" and first.stage == first.stages == 0
+    assert first.elapsed == 0.0 and all(later.stage >= 1 for later in seen[1:])
     hand_plan = solve_module._hand_plan(problem, options)
     assert hand_plan is not None
     assert first.value == goal_terms(problem, hand_plan).vacant_post_months
@@ -92,3 +93,18 @@ def test_a_reproducible_search_that_finishes_is_reproducible() -> None:
     problem = generate_problem(posts=2, candidates=4, months=12, seed=1)
     result = solve(problem, SolveOptions(time_limit=30, workers=2))
     assert result.status == "OPTIMAL" and result.reproducible
+
+
+def test_ctrl_c_while_the_model_is_built_keeps_the_hand_plan(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The planner has already been told a plan exists; stopping now keeps it, marked.
+    def interrupted(*args: Any, **keywords: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(solve_module, "build_model", interrupted)
+    problem = highland_problem()
+    options = SolveOptions(time_limit=10, workers=2)
+    result = solve(problem, options)
+    assert result.status == "FEASIBLE" and result.interrupted
+    assert result.secondments == solve_module._hand_plan(problem, options)
+    assert check_plan(problem, result.secondments).ok

@@ -31,6 +31,7 @@ class Progress:
 
     ``goal`` names the goal tier being optimised (``cover``, ``pledges`` or ``balance``),
     ``value`` is that tier's best value so far and ``bound`` the best proven bound on it.
+    Stage 0 (of 0) is the starting plan, the hand planner's, sent before the model is built.
     """
 
     goal: str

@@ -18,6 +18,7 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -109,21 +110,32 @@ def solve(problem: Problem, options: SolveOptions,
           on_progress: ProgressHandler | None = None) -> SolveResult:
     """The best plan the hard rules allow for ``problem``, or why there is none."""
     started = time.monotonic()
-    hand_plan = _hand_plan(problem, options) if not options.previous else None
-    built = build_model(problem, previous=options.previous,
-                        shortlist_keeping=_pairs_of(problem, (*(hand_plan or ()),
-                                                              *options.previous)))
-    if hand_plan is not None:
-        # Warm start: the hand planner's plan is found in a blink; the search starts from it
-        # and, if it finds nothing better in time, the hand plan is the answer.
-        hint_previous(built.model, hand_plan)
-    if not built.breaches:
-        complete_hint(built.model, HINT_SECONDS)
-    build_seconds = time.monotonic() - started
     workers = options.workers or os.cpu_count() or 1
-    common = {"build_seconds": build_seconds, "seed": options.seed, "workers": workers,
-              "time_limit": options.time_limit, "reproducible": options.reproducible,
-              "shortlist": built.shortlist.sentence() if built.shortlist else None}
+    common: dict[str, Any] = {"seed": options.seed, "workers": workers,
+                              "time_limit": options.time_limit,
+                              "reproducible": options.reproducible}
+    # Warm start: the hand planner's plan is found in a blink and reported at once; the
+    # search starts from it and, if it finds nothing better in time, it is the answer.
+    hand_plan = _hand_plan(problem, options) if not options.previous else None
+    if hand_plan is not None and on_progress is not None:
+        on_progress(Progress(goal="cover", stage=0, stages=0,
+                             value=goal_terms(problem, hand_plan).vacant_post_months,
+                             bound=0, elapsed=0.0, time_left=options.time_limit))
+    try:
+        built = build_model(problem, previous=options.previous,
+                            shortlist_keeping=_pairs_of(problem, (*(hand_plan or ()),
+                                                                  *options.previous)))
+        if hand_plan is not None:
+            hint_previous(built.model, hand_plan)
+        if not built.breaches:
+            complete_hint(built.model, HINT_SECONDS)
+    except KeyboardInterrupt:  # Ctrl-C while the model is built: the hand plan stands
+        if hand_plan is None:
+            raise
+        return _hand_plan_result(problem, hand_plan, interrupted=True, started=started,
+                                 build_seconds=time.monotonic() - started, **common)
+    common["build_seconds"] = time.monotonic() - started
+    common["shortlist"] = built.shortlist.sentence() if built.shortlist else None
     if built.breaches:
         return SolveResult(status="INFEASIBLE", conflicts=describe_breaches(built.breaches),
                            **common)
@@ -131,8 +143,6 @@ def solve(problem: Problem, options: SolveOptions,
     search_started = time.monotonic()
     deadline = search_started + options.time_limit
     stages = _Stages(built, options, workers, deadline, on_progress)
-    if hand_plan is not None and on_progress is not None:
-        stages.hand_goals = goal_terms(problem, hand_plan)
     outcome = stages.run()
     common["reproducible"] = options.reproducible and not stages.clock_stopped
     if built.shortlist is not None:  # proven among the shortlisted pairs only
@@ -141,11 +151,8 @@ def solve(problem: Problem, options: SolveOptions,
         outcome.balance_exact = False
         outcome.proven_goals = [tier.goal for tier in built.tiers if tier.is_constant]
     if outcome.solution is None and not outcome.infeasible and hand_plan is not None:
-        hand_goals = goal_terms(problem, hand_plan)
-        return SolveResult(status="FEASIBLE", interrupted=outcome.interrupted,
-                           secondments=hand_plan, funded=tuple(implied_stretches(problem)),
-                           goals=hand_goals, objective=balance_value(problem.settings, hand_goals),
-                           solve_seconds=time.monotonic() - search_started, **common)
+        return _hand_plan_result(problem, hand_plan, interrupted=outcome.interrupted,
+                                 started=search_started, **common)
     if outcome.interrupted and outcome.solution is None:
         return SolveResult(status="UNKNOWN", interrupted=True,
                            solve_seconds=time.monotonic() - search_started, **common)
@@ -205,6 +212,16 @@ def _hand_plan(problem: Problem, options: SolveOptions) -> tuple[Secondment, ...
     return plan if check_plan(problem, plan).ok else None
 
 
+def _hand_plan_result(problem: Problem, hand_plan: tuple[Secondment, ...], *,
+                      interrupted: bool, started: float, **common: Any) -> SolveResult:
+    """The hand plan as the answer: the search found nothing better, or was stopped."""
+    goals = goal_terms(problem, hand_plan)
+    return SolveResult(status="FEASIBLE", interrupted=interrupted, secondments=hand_plan,
+                       funded=tuple(implied_stretches(problem)), goals=goals,
+                       objective=balance_value(problem.settings, goals),
+                       solve_seconds=time.monotonic() - started, **common)
+
+
 def _pairs_of(problem: Problem, plan: Sequence[Secondment]) -> set[Pair]:
     """The (person, post) index pairs a plan's secondments use."""
     person_index = {c.person: p for p, c in enumerate(problem.candidates)}
@@ -245,19 +262,8 @@ class _Stages:
         self.on_progress = on_progress
         self.work_done = 0.0  # deterministic time spent by the stages so far
         self.clock_stopped = False  # a reproducible stage was cut short by the clock
-        self.hand_goals: GoalTerms | None = None  # the starting plan's, reported first
         pair_months = sum(len(pair.hold) for pair in built.model.variables.pairs)
         self.large = pair_months > LARGE_MODEL
-
-    def _announce_hand_plan(self, tiers: list[GoalTier]) -> None:
-        """Report the hand planner's plan (the search's starting point) as the first cover."""
-        goals = self.hand_goals
-        if goals is None or tiers[0].goal != "cover" or self.on_progress is None:
-            return
-        self.on_progress(Progress(
-            goal="cover", stage=1, stages=len(tiers), value=goals.vacant_post_months,
-            bound=tiers[0].total.lowest, elapsed=0.0,
-            time_left=max(0.0, self.deadline - time.monotonic())))
 
     def run(self) -> _Outcome:
         """Run every stage whose tier can change; stop early if one finds no plan."""
@@ -270,8 +276,6 @@ class _Stages:
         proven = True
         for index, tier in enumerate(tiers):
             try:
-                if index == 0:
-                    self._announce_hand_plan(tiers)
                 stage = self._run_stage(tier, index, len(tiers))
             except KeyboardInterrupt:  # Ctrl-C between two searches: keep what we have
                 outcome.interrupted = True
