@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from rotation.domain import Problem, Secondment
 from rotation.months import Month, financial_year
 from rotation.solver.domains import Pair, restrict_domains
+from rotation.solver.shortlist import pair_rate
 from rotation.solver.variables import longest_run
 
 
@@ -188,12 +189,9 @@ def starting_plans(problem: Problem, seed: int) -> Iterator[tuple[Secondment, ..
     settings = problem.settings
 
     def matched(p: int, q: int) -> float:
-        candidate, post = problem.candidates[p], problem.posts[q]
-        minutes = problem.travel_minutes(candidate.home_area, post.area) or 0 \
-            if candidate.home_area else 0
+        candidate = problem.candidates[p]
         grade = problem.grade_by_key.get((candidate.agency, candidate.grade))
-        return (settings.weight_preference * problem.preference_penalty(candidate, post.area)
-                + settings.weight_travel * minutes
+        return (pair_rate(problem, (p, q))
                 + settings.weight_cost * (grade.monthly_cost if grade else 0.0))
 
     def available(p: int, q: int) -> float:

@@ -58,7 +58,7 @@ def shortlist_domains(problem: Problem, domains: Domains, keep: Collection[Pair]
     """``domains`` cut down to fit ``budget`` pair-months, or unchanged (None) if they fit."""
     if sum(len(months) for months in domains.values()) <= budget:
         return domains, None
-    rate = {pair: _rate(problem, pair) for pair in domains}
+    rate = {pair: pair_rate(problem, pair) for pair in domains}
     by_person: dict[int, list[Pair]] = defaultdict(list)
     by_post: dict[int, list[Pair]] = defaultdict(list)
     for pair in sorted(domains, key=lambda pair: (rate[pair], pair)):
@@ -79,7 +79,7 @@ def shortlist_domains(problem: Problem, domains: Domains, keep: Collection[Pair]
     return kept, Shortlist(posts, field, len(kept), len(domains))
 
 
-def _rate(problem: Problem, pair: Pair) -> float:
+def pair_rate(problem: Problem, pair: Pair) -> float:
     """The balance goal's preference and travel per month for the pair (cost is the person's)."""
     candidate = problem.candidates[pair[0]]
     area = problem.posts[pair[1]].area
