@@ -69,7 +69,7 @@ def test_the_hand_plan_is_reported_as_the_first_plan() -> None:
     assert first.elapsed == 0.0 and all(later.stage >= 1 for later in seen[1:])
     hand_plan = solve_module._hand_plan(problem, options)
     assert hand_plan is not None
-    assert first.value == goal_terms(problem, hand_plan).vacant_post_months
+    assert first.value == goal_terms(problem, hand_plan.secondments).vacant_post_months
 
 
 def test_a_reproducible_search_cut_short_by_the_clock_is_not_called_reproducible(
@@ -106,5 +106,6 @@ def test_ctrl_c_while_the_model_is_built_keeps_the_hand_plan(
     options = SolveOptions(time_limit=10, workers=2)
     result = solve(problem, options)
     assert result.status == "FEASIBLE" and result.interrupted
-    assert result.secondments == solve_module._hand_plan(problem, options)
+    hand_plan = solve_module._hand_plan(problem, options)
+    assert hand_plan is not None and result.secondments == hand_plan.secondments
     assert check_plan(problem, result.secondments).ok

@@ -34,7 +34,7 @@ from rotation.solver.interrupt import new_solver, solve_interruptibly
 from rotation.solver.model import BuiltModel, build_model
 from rotation.solver.objective import GoalTier
 from rotation.solver.options import Progress, SolveOptions
-from rotation.solver.stability import complete_hint, hint_previous
+from rotation.solver.stability import complete_hint, hint_previous, hint_solution
 from rotation.solver.variables import Variables
 
 ProgressHandler = Callable[[Progress], None]
@@ -119,14 +119,14 @@ def solve(problem: Problem, options: SolveOptions,
     hand_plan = _hand_plan(problem, options) if not options.previous else None
     if hand_plan is not None and on_progress is not None:
         on_progress(Progress(goal="cover", stage=0, stages=0,
-                             value=goal_terms(problem, hand_plan).vacant_post_months,
+                             value=hand_plan.goals.vacant_post_months,
                              bound=0, elapsed=0.0, time_left=options.time_limit))
     try:
+        start = hand_plan.secondments if hand_plan is not None else ()
         built = build_model(problem, previous=options.previous,
-                            shortlist_keeping=_pairs_of(problem, (*(hand_plan or ()),
-                                                                  *options.previous)))
+                            shortlist_keeping=_pairs_of(problem, (*start, *options.previous)))
         if hand_plan is not None:
-            hint_previous(built.model, hand_plan)
+            hint_previous(built.model, hand_plan.secondments)
         if not built.breaches:
             complete_hint(built.model, HINT_SECONDS)
     except KeyboardInterrupt:  # Ctrl-C while the model is built: the hand plan stands
@@ -168,11 +168,11 @@ def solve(problem: Problem, options: SolveOptions,
     secondments = plan_from_solution(problem, variables, outcome.solution)
     funded = funded_from_solution(problem, built.model, outcome.solution)
     goals = goal_terms(problem, secondments, options.previous, funded=funded)
-    if hand_plan is not None and not outcome.proven:
-        hand_goals = goal_terms(problem, hand_plan)
-        if _ranks(hand_goals) < _ranks(goals):  # the search was stopped before beating it
-            secondments, funded, goals = hand_plan, tuple(implied_stretches(problem)), hand_goals
-            outcome.balance_bound = None
+    if (hand_plan is not None and not outcome.proven
+            and _ranks(hand_plan.goals) < _ranks(goals)):  # stopped before the search beat it
+        secondments, funded = hand_plan.secondments, tuple(implied_stretches(problem))
+        goals = hand_plan.goals
+        outcome.balance_bound = None
     objective = balance_value(problem.settings, goals)
     bound = None if outcome.balance_bound is None else min(objective, outcome.balance_bound)
     return SolveResult(status="OPTIMAL" if outcome.proven else "FEASIBLE",
@@ -184,7 +184,15 @@ def solve(problem: Problem, options: SolveOptions,
                        solve_seconds=time.monotonic() - search_started, **common)
 
 
-def _hand_plan(problem: Problem, options: SolveOptions) -> tuple[Secondment, ...] | None:
+@dataclass(frozen=True)
+class HandPlan:
+    """The warm start: a hand plan and its goal terms."""
+
+    secondments: tuple[Secondment, ...]
+    goals: GoalTerms
+
+
+def _hand_plan(problem: Problem, options: SolveOptions) -> HandPlan | None:
     """The best of a few hand plans (see ``greedy.starting_plans``), when it keeps every rule
     (it always should), by cover, then pledges, then the balance.
 
@@ -197,28 +205,28 @@ def _hand_plan(problem: Problem, options: SolveOptions) -> tuple[Secondment, ...
     if any(post.funding == "either" for post in problem.posts):
         return None
     started = time.monotonic()
-    best: tuple[tuple[int, int, float], tuple[Secondment, ...]] | None = None
+    best: tuple[tuple[int, int, float], HandPlan] | None = None
     for count, plan in enumerate(starting_plans(problem, options.seed), start=1):
         goals = goal_terms(problem, plan)
         rank = (*_ranks(goals), balance_value(problem.settings, goals))
         if best is None or rank < best[0]:
-            best = (rank, plan)
+            best = (rank, HandPlan(plan, goals))
         elapsed = time.monotonic() - started
         if count >= MAX_HAND_PLANS or (count >= MIN_HAND_PLANS and
                                        elapsed > HAND_PLAN_SHARE * options.time_limit):
             break
     assert best is not None
-    plan = best[1]
-    return plan if check_plan(problem, plan).ok else None
+    chosen = best[1]
+    return chosen if check_plan(problem, chosen.secondments).ok else None
 
 
-def _hand_plan_result(problem: Problem, hand_plan: tuple[Secondment, ...], *,
+def _hand_plan_result(problem: Problem, hand_plan: HandPlan, *,
                       interrupted: bool, started: float, **common: Any) -> SolveResult:
     """The hand plan as the answer: the search found nothing better, or was stopped."""
-    goals = goal_terms(problem, hand_plan)
-    return SolveResult(status="FEASIBLE", interrupted=interrupted, secondments=hand_plan,
-                       funded=tuple(implied_stretches(problem)), goals=goals,
-                       objective=balance_value(problem.settings, goals),
+    return SolveResult(status="FEASIBLE", interrupted=interrupted,
+                       secondments=hand_plan.secondments,
+                       funded=tuple(implied_stretches(problem)), goals=hand_plan.goals,
+                       objective=balance_value(problem.settings, hand_plan.goals),
                        solve_seconds=time.monotonic() - started, **common)
 
 
@@ -352,9 +360,7 @@ class _Stages:
         cp = self.built.model.cp
         cp.add(tier.total.expr() <= round(stage.value))
         assert stage.solution is not None
-        cp.clear_hints()
-        cp.proto.solution_hint.vars.extend(range(len(stage.solution)))
-        cp.proto.solution_hint.values.extend(stage.solution)
+        hint_solution(cp, stage.solution)
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):

@@ -133,8 +133,12 @@ def complete_hint(model: SolverModel, seconds: float) -> bool:
     solver.parameters.num_workers = 1
     if solver.solve(trial) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return False
-    solution = list(solver.response_proto.solution)
+    hint_solution(cp, list(solver.response_proto.solution))
+    return True
+
+
+def hint_solution(cp: cp_model.CpModel, solution: list[int]) -> None:
+    """Replace the hint by a whole solution (every variable's value, by index)."""
     cp.clear_hints()
     cp.proto.solution_hint.vars.extend(range(len(solution)))
     cp.proto.solution_hint.values.extend(solution)
-    return True
