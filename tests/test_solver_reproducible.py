@@ -9,8 +9,9 @@ import pytest
 from rotation.checker import check_plan
 from rotation.generate import generate_problem
 from rotation.solver import SolveOptions, solve
+from rotation.solver.goals import goal_terms
 from rotation.solver.greedy import greedy_plan
-from tests.factory import candidate, post, problem, secondment
+from tests.factory import HORIZON_START, agency, candidate, m, post, problem, secondment
 
 
 @pytest.mark.parametrize(("posts", "candidates", "months", "tight", "regions"), [
@@ -36,6 +37,24 @@ def test_greedy_plan_keeps_existing_and_hands_over_from_them() -> None:
     # P1's secondment ends 2027-06, so P2 starts then (overlap 1) for the longest 6 months.
     assert [s for s in plan if not s.existing] == [secondment("P2", "A", "2027-06", "2027-11")]
     assert check_plan(given, plan).breaches == ()
+
+
+def test_staggered_hand_plan_keeps_handovers_apart() -> None:
+    """Two posts filled in the same month: the plain rule gives both holders the longest
+    length, so both successors would hand over in the same month and R7 (one a month) leaves
+    one post vacant; staggering shortens one secondment by a month and fills every month."""
+    people = [candidate(p, agency="HC" if i % 2 else "NHS", grade="HC8" if i % 2 else "Band 6")
+              for i, p in enumerate("ABCDEF")]
+    given = problem(posts=[post("P1"), post("P2")], candidates=people,
+                    agencies=[agency("HC", max_concurrent=4), agency("NHS", max_concurrent=4)],
+                    max_secondees_per_agency=4)
+    plain, staggered = greedy_plan(given), greedy_plan(given, stagger=True)
+    for plan in (plain, staggered):
+        assert check_plan(given, plan).breaches == ()
+    assert goal_terms(given, plain).vacant_post_months >= 1
+    assert goal_terms(given, staggered).vacant_post_months == 0
+    firsts = sorted(s.end for s in staggered if s.start == m(HORIZON_START))
+    assert firsts == [m("2027-08"), m("2027-09")]  # handovers in August and September
 
 
 def test_two_reproducible_solves_give_the_same_plan() -> None:

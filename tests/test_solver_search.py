@@ -52,7 +52,7 @@ def test_no_search_plan_in_time_gives_the_hand_planners_plan() -> None:
     problem = highland_problem()
     result = solve(problem, SolveOptions(time_limit=0.02, workers=1))
     assert result.status == "FEASIBLE"
-    hand_plans = list(islice(starting_plans(problem, seed=0), 3))
+    hand_plans = list(islice(starting_plans(problem, seed=0), solve_module.MIN_HAND_PLANS))
     assert result.secondments in hand_plans
     assert check_plan(problem, result.secondments).ok
     assert result.goals is not None and result.best_bound is None
@@ -109,3 +109,53 @@ def test_ctrl_c_while_the_model_is_built_keeps_the_hand_plan(
     hand_plan = solve_module._hand_plan(problem, options)
     assert hand_plan is not None and result.secondments == hand_plan.secondments
     assert check_plan(problem, result.secondments).ok
+
+
+def _searched_goals(monkeypatch: pytest.MonkeyPatch, problem: Any) -> tuple[Any, list[str]]:
+    """Solve, noting the goal of every stage that ran a search."""
+    searched: list[str] = []
+    real = solve_module.solve_interruptibly
+
+    def counting(solver: Any, cp: Any, reporter: Any) -> Any:
+        searched.append(reporter.tier.goal if reporter else "?")
+        return real(solver, cp, reporter)
+
+    monkeypatch.setattr(solve_module, "solve_interruptibly", counting)
+    seen: list[Progress] = []
+    result = solve(problem, SolveOptions(time_limit=10, workers=2), seen.append)
+    return result, searched
+
+
+def test_a_goal_the_starting_plan_meets_at_its_floor_is_not_searched(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The staggered hand plan fills every month of both posts: no search can better that
+    # cover, so the cover stage is settled without one; the later goals are still searched.
+    from tests.factory import agency, candidate, post
+    from tests.factory import problem as small_problem
+
+    people = [candidate(p, agency="HC" if i % 2 else "NHS", grade="HC8" if i % 2 else "Band 6")
+              for i, p in enumerate("ABCDEF")]
+    given = small_problem(posts=[post("P1"), post("P2")], candidates=people,
+                          agencies=[agency("HC", max_concurrent=4),
+                                    agency("NHS", max_concurrent=4)],
+                          max_secondees_per_agency=4)
+    result, searched = _searched_goals(monkeypatch, given)
+    assert result.status == "OPTIMAL" and result.goals is not None
+    assert result.goals.vacant_post_months == 0
+    assert "cover" not in searched and "balance" in searched
+    assert "cover" in result.proven_goals
+    assert check_plan(given, result.secondments).ok
+
+
+def test_a_goal_the_starting_plan_leaves_above_its_floor_is_searched(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # One person for a 12-month post, at most 6 months each: 6 vacant months that only a
+    # search can prove unavoidable (no month lacks an eligible person).
+    from tests.factory import candidate, post
+    from tests.factory import problem as small_problem
+
+    given = small_problem(posts=[post("P1")], candidates=[candidate("A")])
+    result, searched = _searched_goals(monkeypatch, given)
+    assert result.status == "OPTIMAL" and result.goals is not None
+    assert result.goals.vacant_post_months == 6
+    assert searched[0] == "cover"

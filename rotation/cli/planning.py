@@ -170,7 +170,7 @@ def solve(input_path: Path, output: Path | None, time_limit: float, seed: int, w
 
 def _show_progress(progress: Progress) -> None:
     if progress.stage == 0:
-        say(f"  {progress.elapsed:6.1f}s  starting plan (the hand planner's rule): "
+        say(f"  {progress.elapsed:6.1f}s  starting plan (the best hand plan): "
             f"{progress.value:g} vacant post-months; now searching for better")
         return
     say(f"  {progress.elapsed:6.1f}s  goal {progress.stage}/{progress.stages} "

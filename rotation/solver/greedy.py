@@ -4,8 +4,15 @@ Month by month, every post that needs a holder (it is vacant, or its holder leav
 ``handover_overlap_months`` months) takes the first candidate, in Candidates-sheet order,
 who can start there for as long as the rules allow without breaking any of them. Nothing
 is ever undone, so the plan keeps every rule but may leave months vacant that a search
-would fill. It is the benchmark's status-quo baseline; the best of several such plans, with
-the candidates ranked in different ways (``starting_plans``), is the solver's warm start.
+would fill. It is the benchmark's status-quo baseline.
+
+A planner with foresight also staggers the handovers (``stagger``): each secondment runs for
+the longest length whose successor's handover month (R7 allows ``max_handovers_per_month``)
+is not already promised to another post's successor, shorter if it must, and for the
+longest length the rules allow only when no length leaves that month free. Without it, two
+posts filled in the same month need their successors in the same month too, and one of them
+falls vacant. The best of several such plans, with and without staggering and with the
+candidates ranked in different ways (``starting_plans``), is the solver's warm start.
 """
 
 from __future__ import annotations
@@ -32,6 +39,8 @@ class _Ledger:
     agency_out: dict[tuple[str, Month], int] = field(default_factory=lambda: defaultdict(int))
     agency_pence: dict[tuple[str, int], int] = field(default_factory=lambda: defaultdict(int))
     handovers: dict[Month, int] = field(default_factory=lambda: defaultdict(int))
+    # Months in which a successor's handover will be needed, as each secondment's end implies.
+    promised: dict[Month, int] = field(default_factory=lambda: defaultdict(int))
 
 
 Preference = Callable[[int, int], float]
@@ -42,9 +51,12 @@ class _Greedy:
     """The hand planner's state: the problem's limits and the plan so far."""
 
     def __init__(self, problem: Problem, preference: Preference | None = None,
-                 domains: dict[Pair, range] | None = None) -> None:
+                 domains: dict[Pair, range] | None = None, stagger: bool = False) -> None:
         self.problem = problem
         self.settings = problem.settings
+        self.stagger = stagger
+        self.horizon = problem.horizon
+        self.last = self.horizon[-1]
         if domains is None:
             domains = restrict_domains(problem, frozenset(), [])
         self.domains: dict[Pair, range] = domains
@@ -59,6 +71,7 @@ class _Greedy:
         self.ledger = _Ledger()
         self.plan: list[Secondment] = []
         self.person_index = {c.person: i for i, c in enumerate(problem.candidates)}
+        self.post_index = {post.post: i for i, post in enumerate(problem.posts)}
         for secondment in problem.existing:
             self._commit(secondment.person, secondment.post, secondment.start, secondment.end,
                          existing=True)
@@ -66,7 +79,7 @@ class _Greedy:
     def run(self) -> tuple[Secondment, ...]:
         """Walk the horizon month by month, filling every post that needs someone."""
         overlap = self.settings.handover_overlap_months
-        for t in self.problem.horizon:
+        for t in self.horizon:
             for q, post in enumerate(self.problem.posts):
                 if post.funding == "funded" or t not in self.problem.post_months(post):
                     continue
@@ -80,25 +93,64 @@ class _Greedy:
         return tuple(sorted(self.plan, key=lambda s: (s.post, s.start, s.end, s.person)))
 
     def _fill(self, q: int, t: Month) -> None:
-        """Give post q, from month t, to the first candidate who can take it."""
+        """Give post q, from month t, to the first candidate who can take it.
+
+        Staggering, the first candidate who can take it for a length whose successor's
+        handover month is still free; failing that, the first who can take it at all.
+        """
+        fallback: tuple[int, Month] | None = None
         for p in self.order[q]:
             months = self.domains.get((p, q))
-            if months is None or t not in months:
+            if months is None or t not in months or not self._r11_person(p, t, t):
+                continue  # (R11 only grows stricter with the length)
+            longest = min(t + longest_run(self.problem, p) - 1, months[-1])
+            if not self.stagger:
+                if self._allowed(p, q, t, longest):
+                    self._commit_new(p, q, t, longest)
+                    return
                 continue
-            end = min(t + longest_run(self.problem, p) - 1, months[-1])
-            if self._allowed(p, q, t, end):
-                candidate = self.problem.candidates[p]
-                self._commit(candidate.person, self.problem.posts[q].post, t, end)
-                return
+            for end in range(self._r8_r9_r10_reach(p, t, longest), t - 1, -1):
+                if not self._r5_length(t, end):
+                    break
+                if not self._person_and_post_allow(p, q, t, end):
+                    continue
+                if self._successor_free(q, end):
+                    self._commit_new(p, q, t, end)
+                    return
+                if fallback is None:
+                    fallback = (p, end)
+        if fallback is not None:
+            self._commit_new(fallback[0], q, t, fallback[1])
+
+    def _successor_free(self, q: int, end: Month) -> bool:
+        """Whether a successor after ``end`` could hand over without crowding R7's month."""
+        month = self._successor_month(q, end)
+        return (month is None
+                or self.ledger.promised[month] < self.settings.max_handovers_per_month)
+
+    def _successor_month(self, q: int, end: Month) -> Month | None:
+        """The month a successor would take over post q after ``end`` (R6), if it needs one."""
+        post = self.problem.posts[q]
+        if end >= self.last or (post.end is not None and end >= post.end):
+            return None
+        return end - self.settings.handover_overlap_months + 1
+
+    def _commit_new(self, p: int, q: int, start: Month, end: Month) -> None:
+        self._commit(self.problem.candidates[p].person, self.problem.posts[q].post, start, end)
 
     def _allowed(self, p: int, q: int, start: Month, end: Month) -> bool:
         """Whether the secondment keeps R5–R11 with everything committed so far."""
+        return (self._person_and_post_allow(p, q, start, end)
+                and self._r8_r9_r10_reach(p, start, end) == end)
+
+    def _person_and_post_allow(self, p: int, q: int, start: Month, end: Month) -> bool:
+        """Whether the secondment keeps R5, R11 and R1, R6, R7 (the agency rules aside)."""
         return (self._r5_length(start, end) and self._r11_person(p, start, end)
-                and self._r1_r6_r7_post(q, start, end) and self._r8_r9_r10_agency(p, start, end))
+                and self._r1_r6_r7_post(q, start, end))
 
     def _r5_length(self, start: Month, end: Month) -> bool:
         length = end - start + 1
-        return length >= self.settings.min_secondment_months or end >= self.settings.horizon_end
+        return length >= self.settings.min_secondment_months or end >= self.last
 
     def _r11_person(self, p: int, start: Month, end: Month) -> bool:
         mine = self.ledger.by_person[self.problem.candidates[p].person]
@@ -121,28 +173,34 @@ class _Greedy:
             else:
                 return False
         limit = self.settings.max_handovers_per_month
-        horizon = self.problem.horizon
         return all(self.ledger.handovers[t] + 1 <= limit
-                   for t in new_handovers if t in horizon)
+                   for t in new_handovers if t in self.horizon)
 
-    def _r8_r9_r10_agency(self, p: int, start: Month, end: Month) -> bool:
+    def _r8_r9_r10_reach(self, p: int, start: Month, end: Month) -> Month:
+        """The last month up to ``end`` to which a secondment from ``start`` keeps R8–R10.
+
+        ``start - 1`` when even its first month would break one: every count only grows
+        with the length, so the first month that breaks one ends the reach.
+        """
         candidate = self.problem.candidates[p]
         agency = self.problem.agency_by_code.get(candidate.agency)
         cap = self.settings.max_secondees_per_agency
+        budget = None
         if agency is not None:
             cap = min(cap, agency.max_concurrent)
-        inside = [t for t in range(start, end + 1) if t in self.problem.horizon]
-        if any(self.ledger.agency_out[(candidate.agency, t)] + 1 > cap for t in inside):
-            return False
-        if agency is None or agency.backfill_budget is None:
-            return True
+            if agency.backfill_budget is not None:
+                budget = round(agency.backfill_budget * 100)
         pence = self._pence(p)
-        budget = round(agency.backfill_budget * 100)
         added: dict[int, int] = defaultdict(int)
-        for t in inside:
-            added[financial_year(t)] += pence
-        return all(self.ledger.agency_pence[(candidate.agency, year)] + extra <= budget
-                   for year, extra in added.items())
+        for t in range(max(start, self.horizon[0]), min(end, self.last) + 1):
+            if self.ledger.agency_out[(candidate.agency, t)] + 1 > cap:
+                return t - 1
+            if budget is not None:
+                year = financial_year(t)
+                added[year] += pence
+                if self.ledger.agency_pence[(candidate.agency, year)] + added[year] > budget:
+                    return t - 1
+        return end
 
     def _pence(self, p: int) -> int:
         candidate = self.problem.candidates[p]
@@ -155,10 +213,14 @@ class _Greedy:
         ledger = self.ledger
         for a, b in ledger.by_post[post]:
             for later, earlier in ((start, (a, b)), (a, (start, end))):
-                if earlier[0] < later <= earlier[1] + 1 and later in self.problem.horizon:
+                if earlier[0] < later <= earlier[1] + 1 and later in self.horizon:
                     ledger.handovers[later] += 1
         ledger.by_post[post].append((start, end))
         ledger.by_person[person].append((start, end))
+        q = self.post_index.get(post)
+        successor = None if q is None else self._successor_month(q, end)
+        if successor is not None:
+            ledger.promised[successor] += 1
         p = self.person_index.get(person)
         if p is not None:
             candidate = self.problem.candidates[p]
@@ -171,19 +233,23 @@ class _Greedy:
 
 
 def greedy_plan(problem: Problem, preference: Preference | None = None,
-                domains: dict[Pair, range] | None = None) -> tuple[Secondment, ...]:
+                domains: dict[Pair, range] | None = None, *,
+                stagger: bool = False) -> tuple[Secondment, ...]:
     """The first-come-first-served plan a planner makes by hand (Existing ones included).
 
-    Candidates are taken in Candidates-sheet order, or by ``preference`` for each post.
+    Candidates are taken in Candidates-sheet order, or by ``preference`` for each post;
+    with ``stagger``, lengths are chosen to keep the handovers apart (see the module).
     """
-    return _Greedy(problem, preference, domains).run()
+    return _Greedy(problem, preference, domains, stagger).run()
 
 
 def starting_plans(problem: Problem, seed: int) -> Iterator[tuple[Secondment, ...]]:
-    """Hand plans made with different rankings of the candidates, the sheet order first.
+    """Hand plans made with different rankings of the candidates, the plain rule first.
 
-    Then best-matched first (the balance goal's preference, travel and cost per month), then
-    longest-available first (who can cover most), then random orders from ``seed``.
+    The plain rule in sheet order (the status quo), then staggered plans (see the module):
+    in sheet order, best-matched first (the balance goal's preference, travel and cost per
+    month), longest-available first (who can cover most), and then random orders from
+    ``seed``.
     """
     domains = restrict_domains(problem, frozenset(), [])
     settings = problem.settings
@@ -199,8 +265,8 @@ def starting_plans(problem: Problem, seed: int) -> Iterator[tuple[Secondment, ..
         return -min(len(months), longest_run(problem, p)) if months else 0.0
 
     yield greedy_plan(problem, None, domains)
-    yield greedy_plan(problem, matched, domains)
-    yield greedy_plan(problem, available, domains)
+    for ranking in (None, matched, available):
+        yield greedy_plan(problem, ranking, domains, stagger=True)
     rng = random.Random(seed)
     while True:
         draw = [rng.random() for _ in problem.candidates]
@@ -208,4 +274,4 @@ def starting_plans(problem: Problem, seed: int) -> Iterator[tuple[Secondment, ..
         def shuffled(p: int, q: int, draw: list[float] = draw) -> float:
             return draw[p]
 
-        yield greedy_plan(problem, shuffled, domains)
+        yield greedy_plan(problem, shuffled, domains, stagger=True)

@@ -3,10 +3,12 @@
 Stages are strictly lexicographic (SPEC.md section 4): stage 1 minimises vacant post-months;
 stage 2 keeps vacancies at the best found and minimises pledge shortfall; stage 3 keeps both
 and minimises the weighted balance of preference, travel and cost. A tier no choice can
-change is skipped. Each stage starts from the previous stage's plan (a full solution hint)
-and the time limit is shared: a stage may use what is left minus a fair share kept for each
-later stage. In a reproducible solve the sharing counts CP-SAT's deterministic time, not the
-clock, so that every stage gets the same budget on every run.
+change is skipped. Each stage starts from the previous stage's plan (a full solution hint;
+the first from the best hand plan), and a stage whose starting plan already holds its tier
+at the lowest value the variables allow (say, no vacant month at all) is settled without a
+search. The time limit is shared: a stage may use what is left minus a fair share kept for
+each later stage. In a reproducible solve the sharing counts CP-SAT's deterministic time, not
+the clock, so that every stage gets the same budget on every run.
 
 Ctrl-C stops the stage under way (see ``interrupt``): no later stage runs, and the best
 plan found so far is returned, marked ``interrupted``.
@@ -54,7 +56,7 @@ measured on the generated L instance, 1.6 GB instead of 2.0 and a better plan in
 LARGE_MODEL = 10_000
 """Pair-months (see ``variables``) above which a model is large."""
 
-MIN_HAND_PLANS, MAX_HAND_PLANS, HAND_PLAN_SHARE = 3, 30, 0.02
+MIN_HAND_PLANS, MAX_HAND_PLANS, HAND_PLAN_SHARE = 4, 30, 0.02
 """How many hand plans the warm start is chosen from (see ``_hand_plan``)."""
 
 HINT_SECONDS = 5.0
@@ -127,8 +129,7 @@ def solve(problem: Problem, options: SolveOptions,
                             shortlist_keeping=_pairs_of(problem, (*start, *options.previous)))
         if hand_plan is not None:
             hint_previous(built.model, hand_plan.secondments)
-        if not built.breaches:
-            complete_hint(built.model, HINT_SECONDS)
+        hinted_whole = not built.breaches and complete_hint(built.model, HINT_SECONDS)
     except KeyboardInterrupt:  # Ctrl-C while the model is built: the hand plan stands
         if hand_plan is None:
             raise
@@ -142,7 +143,7 @@ def solve(problem: Problem, options: SolveOptions,
 
     search_started = time.monotonic()
     deadline = search_started + options.time_limit
-    stages = _Stages(built, options, workers, deadline, on_progress)
+    stages = _Stages(built, options, workers, deadline, on_progress, hinted_whole)
     outcome = stages.run()
     common["reproducible"] = options.reproducible and not stages.clock_stopped
     if built.shortlist is not None:  # proven among the shortlisted pairs only
@@ -262,7 +263,8 @@ class _Stages:
     """The lexicographic stages over one built model."""
 
     def __init__(self, built: BuiltModel, options: SolveOptions, workers: int,
-                 deadline: float, on_progress: ProgressHandler | None) -> None:
+                 deadline: float, on_progress: ProgressHandler | None,
+                 hinted_whole: bool = False) -> None:
         self.built = built
         self.options = options
         self.workers = workers
@@ -272,6 +274,9 @@ class _Stages:
         self.clock_stopped = False  # a reproducible stage was cut short by the clock
         pair_months = sum(len(pair.hold) for pair in built.model.variables.pairs)
         self.large = pair_months > LARGE_MODEL
+        # The hint is a whole solution of the model (the completed hand plan, then each
+        # stage's plan): a stage whose tier it already holds at its floor need not run.
+        self.hinted_whole = hinted_whole
 
     def run(self) -> _Outcome:
         """Run every stage whose tier can change; stop early if one finds no plan."""
@@ -313,6 +318,10 @@ class _Stages:
 
     def _run_stage(self, tier: GoalTier, index: int, count: int) -> StageOutcome:
         cp = self.built.model.cp
+        at_floor = self._hint_at_floor(tier)
+        if at_floor is not None:
+            self._report_settled(tier, index, count, at_floor.value)
+            return at_floor
         cp.minimize(tier.total.expr())
         solver = new_solver()
         budget = self._budget(count - index)
@@ -336,6 +345,33 @@ class _Stages:
         return StageOutcome(status, list(solver.response_proto.solution),
                             solver.objective_value, solver.best_objective_bound,
                             end.interrupted)
+
+    def _hint_at_floor(self, tier: GoalTier) -> StageOutcome | None:
+        """The hinted plan as the stage's proven optimum, when it holds the tier as low as the
+        variables' bounds let it go (no vacancy, no shortfall): no search can improve it."""
+        if not self.hinted_whole:
+            return None
+        proto = self.built.model.cp.proto
+        solution = [0] * len(proto.variables)
+        for index, value in zip(proto.solution_hint.vars, proto.solution_hint.values,
+                                strict=True):
+            solution[index] = value
+        floor = tier.total.constant
+        for var, coef in tier.total.terms:
+            domain = proto.variables[var.index].domain
+            floor += coef * (domain[0] if coef > 0 else domain[-1])
+        value = tier.total.value(lambda var: solution[var.index])
+        if value > floor:
+            return None
+        return StageOutcome(cp_model.OPTIMAL, solution, float(value), float(value))
+
+    def _report_settled(self, tier: GoalTier, index: int, count: int, value: float) -> None:
+        if self.on_progress is None:
+            return
+        left = max(0.0, self.deadline - time.monotonic())
+        self.on_progress(Progress(goal=tier.goal, stage=index + 1, stages=count,
+                                  value=value / tier.scale, bound=value / tier.scale,
+                                  elapsed=self.options.time_limit - left, time_left=left))
 
     def _budget(self, stages_left: int, clock: bool = False) -> float:
         """Seconds for this stage: what is left, minus a fair share for each later stage.
@@ -361,6 +397,7 @@ class _Stages:
         cp.add(tier.total.expr() <= round(stage.value))
         assert stage.solution is not None
         hint_solution(cp, stage.solution)
+        self.hinted_whole = True
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
