@@ -356,7 +356,7 @@ class _Stages:
         for index, value in zip(proto.solution_hint.vars, proto.solution_hint.values,
                                 strict=True):
             solution[index] = value
-        floor = tier.total.constant
+        floor = tier.total.constant  # each variable's own bounds: shortfalls are not 0/1
         for var, coef in tier.total.terms:
             domain = proto.variables[var.index].domain
             floor += coef * (domain[0] if coef > 0 else domain[-1])
