@@ -30,7 +30,7 @@ def admits(problem: Problem, plan: tuple[Secondment, ...]) -> bool:
     built = build_model(problem)
     hint_previous(built.model, plan)
     if len(built.model.cp.proto.solution_hint.vars):
-        return complete_hint(built.model, seconds=10)
+        return complete_hint(built.model, seconds=10) is not None
     solver = cp_model.CpSolver()  # no pair can be chosen at all: the model must be feasible
     return solver.solve(built.model.cp) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
 

@@ -129,7 +129,7 @@ def solve(problem: Problem, options: SolveOptions,
                             shortlist_keeping=_pairs_of(problem, (*start, *options.previous)))
         if hand_plan is not None:
             hint_previous(built.model, hand_plan.secondments)
-        hinted_whole = not built.breaches and complete_hint(built.model, HINT_SECONDS)
+        hint = None if built.breaches else complete_hint(built.model, HINT_SECONDS)
     except KeyboardInterrupt:  # Ctrl-C while the model is built: the hand plan stands
         if hand_plan is None:
             raise
@@ -143,7 +143,7 @@ def solve(problem: Problem, options: SolveOptions,
 
     search_started = time.monotonic()
     deadline = search_started + options.time_limit
-    stages = _Stages(built, options, workers, deadline, on_progress, hinted_whole)
+    stages = _Stages(built, options, workers, deadline, on_progress, hint)
     outcome = stages.run()
     common["reproducible"] = options.reproducible and not stages.clock_stopped
     if built.shortlist is not None:  # proven among the shortlisted pairs only
@@ -264,7 +264,7 @@ class _Stages:
 
     def __init__(self, built: BuiltModel, options: SolveOptions, workers: int,
                  deadline: float, on_progress: ProgressHandler | None,
-                 hinted_whole: bool = False) -> None:
+                 hint: list[int] | None = None) -> None:
         self.built = built
         self.options = options
         self.workers = workers
@@ -274,9 +274,9 @@ class _Stages:
         self.clock_stopped = False  # a reproducible stage was cut short by the clock
         pair_months = sum(len(pair.hold) for pair in built.model.variables.pairs)
         self.large = pair_months > LARGE_MODEL
-        # The hint is a whole solution of the model (the completed hand plan, then each
-        # stage's plan): a stage whose tier it already holds at its floor need not run.
-        self.hinted_whole = hinted_whole
+        # The whole solution the model is hinted with, if it is (the completed hand plan, then
+        # each stage's plan): a stage whose tier it already holds at its floor need not run.
+        self.hint = hint
 
     def run(self) -> _Outcome:
         """Run every stage whose tier can change; stop early if one finds no plan."""
@@ -349,13 +349,10 @@ class _Stages:
     def _hint_at_floor(self, tier: GoalTier) -> StageOutcome | None:
         """The hinted plan as the stage's proven optimum, when it holds the tier as low as the
         variables' bounds let it go (no vacancy, no shortfall): no search can improve it."""
-        if not self.hinted_whole:
+        solution = self.hint
+        if solution is None:
             return None
         proto = self.built.model.cp.proto
-        solution = [0] * len(proto.variables)
-        for index, value in zip(proto.solution_hint.vars, proto.solution_hint.values,
-                                strict=True):
-            solution[index] = value
         floor = tier.total.constant  # each variable's own bounds: shortfalls are not 0/1
         for var, coef in tier.total.terms:
             domain = proto.variables[var.index].domain
@@ -397,7 +394,7 @@ class _Stages:
         cp.add(tier.total.expr() <= round(stage.value))
         assert stage.solution is not None
         hint_solution(cp, stage.solution)
-        self.hinted_whole = True
+        self.hint = stage.solution
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):

@@ -111,18 +111,19 @@ def _old_posts(previous: Sequence[Secondment], horizon: range
     return posts
 
 
-def complete_hint(model: SolverModel, seconds: float) -> bool:
+def complete_hint(model: SolverModel, seconds: float) -> list[int] | None:
     """Extend the hint to every variable, so that the search starts from the hinted plan.
 
     The hint names the decisions (who holds which post when); the model's own counts
     (vacancies, handovers, running totals) follow from them. A short search with the hinted
-    decisions fixed works those out; its solution becomes the whole hint. Returns whether it
-    did (a hint that breaks a rule is left as it was, for the search to repair).
+    decisions fixed works those out; its solution becomes the whole hint, and is returned
+    (None when there is none: a hint that breaks a rule is left as it was, for the search to
+    repair).
     """
     cp = model.cp
     hinted = list(zip(cp.proto.solution_hint.vars, cp.proto.solution_hint.values, strict=True))
     if not hinted:
-        return False
+        return None
     trial = cp.clone()
     trial.clear_objective()
     trial.clear_hints()
@@ -132,9 +133,10 @@ def complete_hint(model: SolverModel, seconds: float) -> bool:
     solver.parameters.max_time_in_seconds = seconds
     solver.parameters.num_workers = 1
     if solver.solve(trial) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return False
-    hint_solution(cp, list(solver.response_proto.solution))
-    return True
+        return None
+    solution = list(solver.response_proto.solution)
+    hint_solution(cp, solution)
+    return solution
 
 
 def hint_solution(cp: cp_model.CpModel, solution: list[int]) -> None:
