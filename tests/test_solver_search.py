@@ -15,6 +15,7 @@ from rotation.samples import highland_problem
 from rotation.solver import SolveOptions, solve
 from rotation.solver.goals import goal_terms
 from rotation.solver.greedy import starting_plans
+from rotation.solver.interrupt import SearchEnd
 from rotation.solver.options import Progress
 
 solve_module = importlib.import_module("rotation.solver.solve")
@@ -112,12 +113,13 @@ def test_ctrl_c_while_the_model_is_built_keeps_the_hand_plan(
 
 
 def _searched_goals(monkeypatch: pytest.MonkeyPatch, problem: Any) -> tuple[Any, list[str]]:
-    """Solve, noting the goal of every stage that ran a search."""
+    """Solve, noting the goal of every stage that ran a search ("restricted" for the search
+    among the pairs a linear relaxation uses, which reports no progress of its own)."""
     searched: list[str] = []
     real = solve_module.solve_interruptibly
 
-    def counting(solver: Any, cp: Any, reporter: Any) -> Any:
-        searched.append(reporter.tier.goal if reporter else "?")
+    def counting(solver: Any, cp: Any, reporter: Any = None) -> Any:
+        searched.append(reporter.tier.goal if reporter else "restricted")
         return real(solver, cp, reporter)
 
     monkeypatch.setattr(solve_module, "solve_interruptibly", counting)
@@ -159,3 +161,60 @@ def test_a_goal_the_starting_plan_leaves_above_its_floor_is_searched(
     assert result.status == "OPTIMAL" and result.goals is not None
     assert result.goals.vacant_post_months == 6
     assert searched[0] == "cover"
+
+
+def test_the_balance_stage_first_searches_the_pairs_its_relaxation_uses(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The restricted search runs just before the balance stage's own search; it changes how
+    # fast the optimum is found, never which value is optimal.
+    given = generate_problem(posts=3, candidates=10, months=24, seed=3)
+    result, searched = _searched_goals(monkeypatch, given)
+    assert searched[-2:] == ["restricted", "balance"]
+    assert result.status == "OPTIMAL"
+    assert check_plan(given, result.secondments).ok
+    monkeypatch.setattr(solve_module, "GUIDED_GOALS", ())
+    plain, searched = _searched_goals(monkeypatch, given)
+    assert "restricted" not in searched
+    assert plain.status == "OPTIMAL"
+    assert result.objective == pytest.approx(plain.objective)
+
+
+def test_a_large_model_skips_the_relaxation(monkeypatch: pytest.MonkeyPatch) -> None:
+    # On a large model the relaxation itself would take longer than the search it guides.
+    monkeypatch.setattr(solve_module, "LARGE_MODEL", 0)
+    given = generate_problem(posts=3, candidates=10, months=24, seed=3)
+    result, searched = _searched_goals(monkeypatch, given)
+    assert "restricted" not in searched and "balance" in searched
+    assert check_plan(given, result.secondments).ok
+
+
+def test_the_bound_shown_for_the_balance_never_goes_down() -> None:
+    # The relaxation's bound is shown until CP-SAT's own bound, weaker at first, catches up.
+    given = generate_problem(posts=3, candidates=10, months=24, seed=3)
+    seen: list[Progress] = []
+    solve(given, SolveOptions(time_limit=10, workers=2), seen.append)
+    balance = [p for p in seen if p.goal == "balance"]
+    assert balance
+    bounds = [p.bound for p in balance]
+    assert bounds == sorted(bounds)
+    assert all(p.bound <= p.value + 1e-9 for p in balance)
+
+
+def test_ctrl_c_in_the_restricted_search_keeps_its_best_plan(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Ctrl-C while the restricted search runs: its best plan (or the stage's starting plan)
+    # is the answer, marked interrupted, and the balance stage's own search never starts.
+    searched: list[str] = []
+    real = solve_module.solve_interruptibly
+
+    def stopped_in_restricted(solver: Any, cp: Any, reporter: Any = None) -> Any:
+        searched.append(reporter.tier.goal if reporter else "restricted")
+        end = real(solver, cp, reporter)
+        return SearchEnd(end.status, interrupted=reporter is None)
+
+    monkeypatch.setattr(solve_module, "solve_interruptibly", stopped_in_restricted)
+    given = generate_problem(posts=3, candidates=10, months=24, seed=3)
+    result = solve(given, SolveOptions(time_limit=10, workers=2), lambda _: None)
+    assert searched[-1] == "restricted"
+    assert result.interrupted and result.status == "FEASIBLE"
+    assert check_plan(given, result.secondments).ok
