@@ -23,7 +23,7 @@ solve_module = importlib.import_module("rotation.solver.solve")
 
 @pytest.mark.slow
 def test_highland_sample_is_solved_to_optimality_on_two_workers() -> None:
-    # 5 posts, 20 candidates, 36 months, two agreed secondments: typically 10-15 s.
+    # 5 posts, 20 candidates, 36 months, two agreed secondments: typically 5-8 s.
     problem = highland_problem()
     result = solve(problem, SolveOptions(time_limit=60, workers=2))
     assert result.status == "OPTIMAL"
