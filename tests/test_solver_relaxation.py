@@ -8,8 +8,10 @@ from ortools.sat.python import cp_model
 
 from rotation.checker import check_plan
 from rotation.generate import generate_problem
+from rotation.solver.greedy import starting_plans
 from rotation.solver.model import build_model
-from rotation.solver.relaxation import restricted_model, solve_relaxation
+from rotation.solver.relaxation import Relaxation, restricted_model, solve_relaxation
+from rotation.solver.solve import plan_from_solution
 from rotation.solver.stability import complete_hint, hint_previous
 from tests.factory import candidate, post, problem
 
@@ -97,8 +99,6 @@ def test_the_restricted_model_leaves_out_the_pairs_neither_uses() -> None:
     for pair in pairs:
         if pair.person != person_b:
             values[next(iter(pair.hold.values())).index] = 0.5
-    from rotation.solver.relaxation import Relaxation
-
     trial = restricted_model(model.cp, pairs, Relaxation(values, 0.0), plan)
     assert trial is not None
     trial.minimize(sum(held for pair in pairs for held in pair.hold.values()) * -1)
@@ -119,8 +119,6 @@ def test_the_restricted_search_starts_from_the_plan_and_keeps_every_rule() -> No
     # The restricted model is hinted with the plan, and its plans are plans of the problem.
     given = generate_problem(posts=3, candidates=10, months=24, seed=3)
     built = build_model(given)
-    from rotation.solver.greedy import starting_plans
-
     hint_previous(built.model, next(iter(starting_plans(given, 0))))
     plan = complete_hint(built.model, 5)
     assert plan is not None
@@ -135,8 +133,6 @@ def test_the_restricted_search_starts_from_the_plan_and_keeps_every_rule() -> No
     solver.parameters.num_workers = 2
     solver.parameters.max_time_in_seconds = 20
     assert solver.solve(trial) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    from rotation.solver.solve import plan_from_solution
-
     secondments = plan_from_solution(given, built.model.variables,
                                      list(solver.response_proto.solution))
     assert check_plan(given, secondments).ok

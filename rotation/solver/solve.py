@@ -386,13 +386,12 @@ class _Stages:
         trial = restricted_model(cp, self.built.model.variables.pairs, relaxation, plan)
         if trial is None:
             return None
+        value = float(tier.total.value(lambda var: plan[var.index]))
         solver = new_solver()
         wall = max(0.01, wall - (time.monotonic() - started))
         configure(solver, self.options, self.workers, budget, wall)
         end = solve_interruptibly(solver, trial)
         self.work_done += solver.deterministic_time
-        start = plan
-        value = float(tier.total.value(lambda var: start[var.index]))
         if end.status in (cp_model.OPTIMAL, cp_model.FEASIBLE) \
                 and solver.objective_value < value:
             plan, value = list(solver.response_proto.solution), solver.objective_value
