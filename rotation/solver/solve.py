@@ -287,9 +287,6 @@ class _Stages:
         # The whole solution the model is hinted with, if it is (the completed hand plan, then
         # each stage's plan): a stage whose tier it already holds at its floor need not run.
         self.hint = hint
-        # The stage's linear relaxation optimum, when it was solved (see ``_guided_start``):
-        # a bound on the stage, shown while CP-SAT's own bound is still below it.
-        self.relaxed_bound: float | None = None
 
     def run(self) -> _Outcome:
         """Run every stage whose tier can change; stop early if one finds no plan."""
@@ -336,9 +333,10 @@ class _Stages:
             self._report(tier, index, count, at_floor.value, at_floor.value)
             return at_floor
         cp.minimize(tier.total.expr())
-        self.relaxed_bound = None
+        # The relaxation's optimum, when solved: a bound shown until CP-SAT's own catches up.
+        relaxed_bound = None
         if tier.goal in GUIDED_GOALS and not self.large and self.hint is not None:
-            stopped = self._guided_start(tier, index, count)
+            stopped, relaxed_bound = self._guided_start(tier, index, count)
             if stopped is not None:
                 return stopped
         solver = new_solver()
@@ -348,7 +346,7 @@ class _Stages:
         reporter = None
         if self.on_progress is not None:
             reporter = _Reporter(self.on_progress, tier, index + 1, count, self.deadline,
-                                 self.options.time_limit, self.relaxed_bound)
+                                 self.options.time_limit, relaxed_bound)
         end = solve_interruptibly(solver, cp, reporter)
         status = end.status
         self.work_done += solver.deterministic_time
@@ -364,12 +362,14 @@ class _Stages:
                             solver.objective_value, solver.best_objective_bound,
                             end.interrupted)
 
-    def _guided_start(self, tier: GoalTier, index: int, count: int) -> StageOutcome | None:
+    def _guided_start(self, tier: GoalTier, index: int, count: int
+                      ) -> tuple[StageOutcome | None, float | None]:
         """Search the pairs the stage's linear relaxation or its starting plan uses, and start
         the stage from the better plan found there (see ``relaxation``).
 
         Takes at most ``GUIDE_SHARE`` of the stage's budget. Returns the stage's outcome only
-        when Ctrl-C stopped the restricted search: its best plan, marked interrupted.
+        when Ctrl-C stopped the restricted search (its best plan, marked interrupted), and the
+        relaxation's optimum when it was solved (a bound on the stage).
         """
         assert self.hint is not None
         plan: list[int] = self.hint
@@ -381,11 +381,10 @@ class _Stages:
         if relaxation is None:
             # Out of time (a slow or busy machine): the run may not repeat exactly.
             self.clock_stopped = self.clock_stopped or self.options.reproducible
-            return None
-        self.relaxed_bound = relaxation.objective
+            return None, None
         trial = restricted_model(cp, self.built.model.variables.pairs, relaxation, plan)
         if trial is None:
-            return None
+            return None, relaxation.objective
         value = float(tier.total.value(lambda var: plan[var.index]))
         solver = new_solver()
         wall = max(0.01, wall - (time.monotonic() - started))
@@ -399,9 +398,9 @@ class _Stages:
             self.hint = plan
             self._report(tier, index, count, value, min(value, relaxation.objective))
         if not end.interrupted:
-            return None
-        return StageOutcome(cp_model.FEASIBLE, plan, value, relaxation.objective,
-                            interrupted=True)
+            return None, relaxation.objective
+        return (StageOutcome(cp_model.FEASIBLE, plan, value, relaxation.objective,
+                             interrupted=True), relaxation.objective)
 
     def _hint_at_floor(self, tier: GoalTier) -> StageOutcome | None:
         """The hinted plan as the stage's proven optimum, when it holds the tier as low as the
