@@ -379,8 +379,9 @@ class _Stages:
         started = time.monotonic()
         relaxation = solve_relaxation(cp, wall)
         if relaxation is None:
-            # Out of time (a slow or busy machine): the run may not repeat exactly.
-            self.clock_stopped = self.clock_stopped or self.options.reproducible
+            if time.monotonic() - started >= wall:
+                # Out of time (a slow or busy machine): the run may not repeat exactly.
+                self.clock_stopped = self.clock_stopped or self.options.reproducible
             return None, None
         trial = restricted_model(cp, self.built.model.variables.pairs, relaxation, plan)
         if trial is None:
