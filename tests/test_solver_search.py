@@ -17,6 +17,7 @@ from rotation.solver.goals import goal_terms
 from rotation.solver.greedy import starting_plans
 from rotation.solver.interrupt import SearchEnd
 from rotation.solver.options import Progress
+from rotation.solver.relaxation import Relaxation
 
 solve_module = importlib.import_module("rotation.solver.solve")
 
@@ -131,7 +132,9 @@ def _searched_goals(monkeypatch: pytest.MonkeyPatch, problem: Any) -> tuple[Any,
 def test_a_goal_the_starting_plan_meets_at_its_floor_is_not_searched(
         monkeypatch: pytest.MonkeyPatch) -> None:
     # The staggered hand plan fills every month of both posts: no search can better that
-    # cover, so the cover stage is settled without one; the later goals are still searched.
+    # cover, so the cover stage is settled without one; the later goals are still searched
+    # (the balance by CP-SAT itself here, not settled by its relaxation's bound).
+    monkeypatch.setattr(solve_module, "GUIDED_GOALS", ())
     from tests.factory import agency, candidate, post
     from tests.factory import problem as small_problem
 
@@ -163,20 +166,64 @@ def test_a_goal_the_starting_plan_leaves_above_its_floor_is_searched(
     assert searched[0] == "cover"
 
 
-def test_the_balance_stage_first_searches_the_pairs_its_relaxation_uses(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    # The restricted search runs just before the balance stage's own search; it changes how
-    # fast the optimum is found, never which value is optimal.
-    given = generate_problem(posts=3, candidates=10, months=24, seed=3)
-    result, searched = _searched_goals(monkeypatch, given)
-    assert searched[-2:] == ["restricted", "balance"]
-    assert result.status == "OPTIMAL"
-    assert check_plan(given, result.secondments).ok
-    monkeypatch.setattr(solve_module, "GUIDED_GOALS", ())
-    plain, searched = _searched_goals(monkeypatch, given)
+def _searches(monkeypatch: pytest.MonkeyPatch, problem: Any) -> tuple[Any, list[tuple[str, Any]]]:
+    """Solve, noting each search's goal ("restricted" as in ``_searched_goals``) and model."""
+    searches: list[tuple[str, Any]] = []
+    real = solve_module.solve_interruptibly
+
+    def counting(solver: Any, cp: Any, reporter: Any = None) -> Any:
+        searches.append((reporter.tier.goal if reporter else "restricted", cp))
+        return real(solver, cp, reporter)
+
+    monkeypatch.setattr(solve_module, "solve_interruptibly", counting)
+    result = solve(problem, SolveOptions(time_limit=10, workers=2), lambda _: None)
+    return result, searches
+
+
+def _unguided(monkeypatch: pytest.MonkeyPatch, problem: Any) -> Any:
+    """The same solve with the relaxation switched off."""
+    with monkeypatch.context() as patch:
+        patch.setattr(solve_module, "GUIDED_GOALS", ())
+        plain, searched = _searched_goals(patch, problem)
     assert "restricted" not in searched
     assert plain.status == "OPTIMAL"
-    assert result.objective == pytest.approx(plain.objective)
+    return plain
+
+
+def test_the_balance_stage_searches_the_relaxations_pairs_then_a_narrowed_model(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The restricted search runs just before the balance stage's own search, and that search
+    # runs on a copy narrowed by the relaxation's reduced costs: both change how fast the
+    # optimum is found and proven, never which value is optimal.
+    given = generate_problem(posts=3, candidates=10, months=24, seed=2)
+    narrowed: list[Any] = []
+    real = Relaxation.tightened
+
+    def noting(self: Relaxation, cp: Any, plan: Any) -> Any:
+        narrowed.append(real(self, cp, plan))
+        return narrowed[-1]
+
+    monkeypatch.setattr(Relaxation, "tightened", noting)
+    result, searches = _searches(monkeypatch, given)
+    assert [goal for goal, _ in searches][-2:] == ["restricted", "balance"]
+    assert narrowed and narrowed[-1] is not None
+    assert searches[-1][1] is narrowed[-1]  # the balance search ran on the narrowed copy
+    assert result.status == "OPTIMAL"
+    assert check_plan(given, result.secondments).ok
+    assert result.objective == pytest.approx(_unguided(monkeypatch, given).objective)
+
+
+def test_a_plan_the_relaxation_proves_optimal_needs_no_balance_search(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Here the restricted search finds a plan whose value the relaxation's bound matches:
+    # it is optimal, and the balance stage's own search never runs.
+    given = generate_problem(posts=3, candidates=10, months=24, seed=3)
+    result, searched = _searched_goals(monkeypatch, given)
+    assert searched[-1] == "restricted" and "balance" not in searched
+    assert result.status == "OPTIMAL" and "balance" in result.proven_goals
+    assert result.best_bound == pytest.approx(result.objective)
+    assert check_plan(given, result.secondments).ok
+    assert result.objective == pytest.approx(_unguided(monkeypatch, given).objective)
 
 
 def test_a_large_model_skips_the_relaxation(monkeypatch: pytest.MonkeyPatch) -> None:

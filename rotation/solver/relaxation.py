@@ -14,6 +14,12 @@ every other pair left out. That restricted model is a fraction of the size and u
 a plan far better than the starting one (measured: on the generated S instance and the
 Highland sample it held the optimum itself); the stage's full search then starts from it.
 Nothing is lost if it does not: the restricted plan is only a hint.
+
+The relaxation also shortens the proof. Its bound is worked out here from the LP solver's
+row prices by weak duality, so it holds whatever the solver's accuracy; when it is within
+a unit of the plan found, the plan is optimal and no search is needed. Otherwise its
+reduced costs show which variables no better plan can move (``Relaxation.tightened``), and
+the stage searches a copy of the model with those fixed.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
@@ -39,12 +46,67 @@ NO_BOUND = 1e15
 """Constraint bounds beyond this (CP-SAT's integer limits) are left open in the relaxation."""
 
 
+ROUNDING = 1e-9
+"""Allowance for floating-point rounding in the bound, relative to the size of its terms
+(summing a million terms in double precision errs by about 1e-10 of their size)."""
+
+
 @dataclass(frozen=True)
 class Relaxation:
-    """The linear relaxation's optimum: every variable's value (by index) and the objective."""
+    """The linear relaxation's optimum: every variable's value (by index), a lower bound on
+    the objective of every plan, and each variable's reduced cost (by index; empty when
+    not known), which prices moving the variable off the bound it sits at."""
 
     values: list[float]
     objective: float
+    reduced_costs: Sequence[float] = ()
+
+    def proves(self, value: float) -> bool:
+        """Whether no plan can do better than the whole-number objective ``value``."""
+        return value - 1 < self.objective
+
+    def tightened(self, cp: cp_model.CpModel, plan: Sequence[int]) -> cp_model.CpModel | None:
+        """A copy of the model whose variables keep only the values a plan better than
+        ``plan`` can give them, or None when no domain narrows.
+
+        Reduced-cost fixing: moving a variable one unit off the bound it sits at in the
+        relaxation raises every plan's objective above ``objective`` by its reduced cost, so
+        a plan better than ``plan`` (by at least 1: the objective is whole) moves it at most
+        the room between the two divided by that cost. On the generated S instances, once
+        the optimum is found, this fixes 700-3,700 of 8,000-8,700 variables and the proof
+        takes 0.06-0.8 s instead of 1.2-1.5 s. Only narrowings ``plan`` itself keeps are
+        made, so ``plan`` stays a solution: the copy's optimum is the model's, and so is
+        every bound its search proves.
+        """
+        proto = cp.proto
+        value = proto.objective.offset + sum(
+            coefficient * plan[index]
+            for index, coefficient in zip(proto.objective.vars, proto.objective.coeffs,
+                                          strict=True))
+        room = value - 1 - self.objective
+        if room < 0:
+            return None  # ``plan`` is optimal (see ``proves``)
+        narrowed = []
+        for index, cost in enumerate(self.reduced_costs):
+            if not cost:
+                continue
+            domain = proto.variables[index].domain
+            low, high = domain[0], domain[len(domain) - 1]
+            reach = room // abs(cost)  # how far a better plan can move it
+            if reach >= high - low:
+                continue
+            if cost > 0:
+                high = low + int(reach)
+            else:
+                low = high - int(reach)
+            if low <= plan[index] <= high:
+                narrowed.append((index, low, high))
+        if not narrowed:
+            return None
+        copy = cp.clone()
+        for index, low, high in narrowed:
+            copy.add_linear_constraint(copy.get_int_var_from_proto_index(index), low, high)
+        return copy
 
 
 def solve_relaxation(cp: cp_model.CpModel, seconds: float) -> Relaxation | None:
@@ -60,15 +122,26 @@ def solve_relaxation(cp: cp_model.CpModel, seconds: float) -> Relaxation | None:
     if lp is None:
         return None
     infinity = lp.infinity()
-    columns = [lp.NumVar(float(v.domain[0]), float(v.domain[len(v.domain) - 1]), "")
-               for v in proto.variables]
+    lower = np.array([float(v.domain[0]) for v in proto.variables])
+    upper = np.array([float(v.domain[len(v.domain) - 1]) for v in proto.variables])
+    columns = [lp.NumVar(low, high, "") for low, high in zip(lower, upper, strict=True)]
+    rows: list[pywraplp.Constraint] = []
+    row_bounds: list[tuple[float, float]] = []
+    entries: tuple[list[int], list[int], list[float]] = ([], [], [])  # row, column, coefficient
 
     def add_row(terms: dict[int, float], low: float, high: float) -> None:
-        row = lp.Constraint(low if low > -NO_BOUND else -infinity,
-                            high if high < NO_BOUND else infinity)
+        low = low if low > -NO_BOUND else -np.inf
+        high = high if high < NO_BOUND else np.inf
+        row = lp.Constraint(low if low > -np.inf else -infinity,
+                            high if high < np.inf else infinity)
         for index, coefficient in terms.items():
             if coefficient:
                 row.SetCoefficient(columns[index], coefficient)
+                entries[0].append(len(rows))
+                entries[1].append(index)
+                entries[2].append(coefficient)
+        rows.append(row)
+        row_bounds.append((low, high))
 
     def add_literals(literals: Iterable[int], low: float, high: float) -> None:
         # A negative reference -i-1 is the negation of variable i: 1 - x.
@@ -102,15 +175,49 @@ def solve_relaxation(cp: cp_model.CpModel, seconds: float) -> Relaxation | None:
         elif constraint.has_exactly_one() and not conditions:
             add_literals(constraint.exactly_one.literals, 1, 1)
 
-    objective = lp.Objective()
+    costs = np.zeros(len(columns))
     for index, coefficient in zip(proto.objective.vars, proto.objective.coeffs, strict=True):
-        objective.SetCoefficient(columns[index], coefficient)
+        costs[index] += coefficient
+    objective = lp.Objective()
+    for index in np.flatnonzero(costs):
+        objective.SetCoefficient(columns[index], costs[index])
     objective.SetMinimization()
     lp.SetTimeLimit(max(1, int(seconds * 1000)))
     if lp.Solve() != pywraplp.Solver.OPTIMAL:
         return None
+    bound, reduced = _dual_bound(costs, (lower, upper), np.array(row_bounds).reshape(-1, 2),
+                                 np.array([row.dual_value() for row in rows]), entries)
     return Relaxation([column.solution_value() for column in columns],
-                      objective.Value() + proto.objective.offset)
+                      bound + proto.objective.offset, reduced.tolist())
+
+
+def _dual_bound(costs: np.ndarray, bounds: tuple[np.ndarray, np.ndarray],
+                row_bounds: np.ndarray, duals: np.ndarray,
+                entries: tuple[list[int], list[int], list[float]]
+                ) -> tuple[float, np.ndarray]:
+    """A lower bound on the objective of every point of the relaxation, and each variable's
+    reduced cost, from the LP solver's row prices.
+
+    The bound does not rest on the LP solver's accuracy: for *any* prices ``y`` (here the
+    solver's, with a price towards an open side set to 0), ``c.x = y.Ax + (c - yA).x``,
+    and each sum is bounded below term by term by the row bounds and the variables' own
+    bounds (weak duality). Only floating-point rounding is left, allowed for by
+    ``ROUNDING``.
+    """
+    low, high = row_bounds[:, 0], row_bounds[:, 1]
+    duals = np.where((duals > 0) & np.isfinite(low), duals,
+                     np.where((duals < 0) & np.isfinite(high), duals, 0.0))
+    row, column = np.asarray(entries[0], dtype=np.int64), np.asarray(entries[1], dtype=np.int64)
+    coefficient = np.asarray(entries[2], dtype=float)
+    reduced = costs - np.bincount(column, weights=duals[row] * coefficient,
+                                  minlength=len(costs))
+    lower, upper = bounds
+    from_rows = np.where(duals > 0, duals * np.where(np.isfinite(low), low, 0.0),
+                         duals * np.where(np.isfinite(high), high, 0.0))
+    from_columns = np.where(reduced > 0, reduced * lower, reduced * upper)
+    bound = float(from_rows.sum() + from_columns.sum())
+    size = float(np.abs(from_rows).sum() + np.abs(from_columns).sum())
+    return bound - ROUNDING * (1.0 + size), reduced
 
 
 def restricted_model(cp: cp_model.CpModel, pairs: Sequence[PairVars],
