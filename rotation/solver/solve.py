@@ -417,7 +417,8 @@ class _Stages:
 
     def _hint_at_floor(self, tier: GoalTier) -> StageOutcome | None:
         """The hinted plan as the stage's proven optimum, when it holds the tier as low as the
-        variables' bounds let it go (no vacancy, no shortfall): no search can improve it."""
+        variables' bounds let it go (no vacancy, no shortfall), or as low as the tier's
+        ``least`` (the shortfall the rules alone force): no search can improve it."""
         solution = self.hint
         if solution is None:
             return None
@@ -426,6 +427,8 @@ class _Stages:
         for var, coef in tier.total.terms:
             domain = proto.variables[var.index].domain
             floor += coef * (domain[0] if coef > 0 else domain[-1])
+        if tier.least is not None:
+            floor = max(floor, tier.least)
         value = _value_of(tier, solution)
         if value > floor:
             return None
