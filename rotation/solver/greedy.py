@@ -39,6 +39,7 @@ class _Ledger:
     agency_out: dict[tuple[str, Month], int] = field(default_factory=lambda: defaultdict(int))
     agency_pence: dict[tuple[str, int], int] = field(default_factory=lambda: defaultdict(int))
     handovers: dict[Month, int] = field(default_factory=lambda: defaultdict(int))
+    agency_months: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     # Months in which a successor's handover will be needed, as each secondment's end implies.
     promised: dict[Month, int] = field(default_factory=lambda: defaultdict(int))
 
@@ -51,10 +52,13 @@ class _Greedy:
     """The hand planner's state: the problem's limits and the plan so far."""
 
     def __init__(self, problem: Problem, preference: Preference | None = None,
-                 domains: dict[Pair, range] | None = None, stagger: bool = False) -> None:
+                 domains: dict[Pair, range] | None = None, stagger: bool = False,
+                 pledges_first: bool = False) -> None:
         self.problem = problem
         self.settings = problem.settings
         self.stagger = stagger
+        self.pledged = {a.agency: a.pledged_months for a in problem.agencies
+                        if pledges_first and a.pledged_months is not None}
         self.horizon = problem.horizon
         self.last = self.horizon[-1]
         if domains is None:
@@ -99,7 +103,7 @@ class _Greedy:
         handover month is still free; failing that, the first who can take it at all.
         """
         fallback: tuple[int, Month] | None = None
-        for p in self.order[q]:
+        for p in self._ranked(q):
             months = self.domains.get((p, q))
             if months is None or t not in months or not self._r11_person(p, t, t):
                 continue  # (R11 only grows stricter with the length)
@@ -121,6 +125,20 @@ class _Greedy:
                     fallback = (p, end)
         if fallback is not None:
             self._commit_new(fallback[0], q, t, fallback[1])
+
+    def _ranked(self, q: int) -> list[int]:
+        """Post q's candidates in the planner's order; with ``pledges_first``, those whose
+        agency has not yet seconded its pledged months come first (in the same order)."""
+        if not self.pledged:
+            return self.order[q]
+        months = self.ledger.agency_months
+        candidates = self.problem.candidates
+
+        def still_owed(p: int) -> bool:
+            agency = candidates[p].agency
+            return months[agency] < self.pledged.get(agency, 0)
+
+        return sorted(self.order[q], key=lambda p: not still_owed(p))
 
     def _successor_free(self, q: int, end: Month) -> bool:
         """Whether a successor after ``end`` could hand over without crowding R7's month."""
@@ -227,6 +245,7 @@ class _Greedy:
             for t in range(max(start, self.settings.horizon_start),
                            min(end, self.settings.horizon_end) + 1):
                 ledger.agency_out[(candidate.agency, t)] += 1
+                ledger.agency_months[candidate.agency] += 1
                 ledger.agency_pence[(candidate.agency, financial_year(t))] += self._pence(p)
         self.plan.append(Secondment(person=person, post=post, start=start, end=end,
                                     existing=existing))
@@ -234,13 +253,14 @@ class _Greedy:
 
 def greedy_plan(problem: Problem, preference: Preference | None = None,
                 domains: dict[Pair, range] | None = None, *,
-                stagger: bool = False) -> tuple[Secondment, ...]:
+                stagger: bool = False, pledges_first: bool = False) -> tuple[Secondment, ...]:
     """The first-come-first-served plan a planner makes by hand (Existing ones included).
 
     Candidates are taken in Candidates-sheet order, or by ``preference`` for each post;
-    with ``stagger``, lengths are chosen to keep the handovers apart (see the module).
+    with ``stagger``, lengths are chosen to keep the handovers apart (see the module); with
+    ``pledges_first``, staff of agencies still short of their pledge are asked first.
     """
-    return _Greedy(problem, preference, domains, stagger).run()
+    return _Greedy(problem, preference, domains, stagger, pledges_first).run()
 
 
 def starting_plans(problem: Problem, seed: int) -> Iterator[tuple[Secondment, ...]]:
@@ -267,6 +287,8 @@ def starting_plans(problem: Problem, seed: int) -> Iterator[tuple[Secondment, ..
     yield greedy_plan(problem, None, domains)
     for ranking in (None, matched, available):
         yield greedy_plan(problem, ranking, domains, stagger=True)
+        if ranking is matched:
+            yield greedy_plan(problem, ranking, domains, stagger=True, pledges_first=True)
     rng = random.Random(seed)
     while True:
         draw = [rng.random() for _ in problem.candidates]
