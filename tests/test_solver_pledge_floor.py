@@ -3,22 +3,17 @@ give, and the pledge stage settled without a search when the starting plan reach
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
 import pytest
 from ortools.sat.python import cp_model
 
 from rotation.checker import check_plan
 from rotation.domain import Problem
 from rotation.generate import generate_problem
-from rotation.solver import SolveOptions, solve
 from rotation.solver.model import build_model
 from rotation.solver.objective import least_shortfall, most_months
 from rotation.solver.tally import Tally
 from tests.factory import agency, candidate, grade, post, problem
-
-solve_module = importlib.import_module("rotation.solver.solve")
+from tests.searches import searched_goals
 
 
 def _most(given: Problem, code: str, relaxed: frozenset[str] = frozenset()) -> int:
@@ -66,15 +61,7 @@ def test_a_pledge_the_rules_forbid_is_settled_without_a_search(
                     agencies=[agency("HC"), agency("NHS", pledged_months=10)],
                     grades=[grade("HC", "HC8"), grade("NHS", "Band 6")])
     assert least_shortfall(build_model(given).model) == 6
-    searched: list[str] = []
-    real = solve_module.solve_interruptibly
-
-    def counting(solver: Any, cp: Any, reporter: Any = None) -> Any:
-        searched.append(reporter.tier.goal if reporter else "restricted")
-        return real(solver, cp, reporter)
-
-    monkeypatch.setattr(solve_module, "solve_interruptibly", counting)
-    result = solve(given, SolveOptions(time_limit=10, workers=2))
+    result, searched = searched_goals(monkeypatch, given)
     assert result.status == "OPTIMAL" and result.goals is not None
     assert result.goals.pledge_shortfall_months == 6
     assert "pledges" not in searched and "pledges" in result.proven_goals

@@ -18,6 +18,7 @@ from rotation.solver.greedy import starting_plans
 from rotation.solver.interrupt import SearchEnd
 from rotation.solver.options import Progress
 from rotation.solver.relaxation import Relaxation
+from tests.searches import searched_goals, searches
 
 solve_module = importlib.import_module("rotation.solver.solve")
 
@@ -113,22 +114,6 @@ def test_ctrl_c_while_the_model_is_built_keeps_the_hand_plan(
     assert check_plan(problem, result.secondments).ok
 
 
-def _searched_goals(monkeypatch: pytest.MonkeyPatch, problem: Any) -> tuple[Any, list[str]]:
-    """Solve, noting the goal of every stage that ran a search ("restricted" for the search
-    among the pairs a linear relaxation uses, which reports no progress of its own)."""
-    searched: list[str] = []
-    real = solve_module.solve_interruptibly
-
-    def counting(solver: Any, cp: Any, reporter: Any = None) -> Any:
-        searched.append(reporter.tier.goal if reporter else "restricted")
-        return real(solver, cp, reporter)
-
-    monkeypatch.setattr(solve_module, "solve_interruptibly", counting)
-    seen: list[Progress] = []
-    result = solve(problem, SolveOptions(time_limit=10, workers=2), seen.append)
-    return result, searched
-
-
 def test_a_goal_the_starting_plan_meets_at_its_floor_is_not_searched(
         monkeypatch: pytest.MonkeyPatch) -> None:
     # The staggered hand plan fills every month of both posts: no search can better that
@@ -144,7 +129,7 @@ def test_a_goal_the_starting_plan_meets_at_its_floor_is_not_searched(
                           agencies=[agency("HC", max_concurrent=4),
                                     agency("NHS", max_concurrent=4)],
                           max_secondees_per_agency=4)
-    result, searched = _searched_goals(monkeypatch, given)
+    result, searched = searched_goals(monkeypatch, given)
     assert result.status == "OPTIMAL" and result.goals is not None
     assert result.goals.vacant_post_months == 0
     assert "cover" not in searched and "balance" in searched
@@ -160,31 +145,17 @@ def test_a_goal_the_starting_plan_leaves_above_its_floor_is_searched(
     from tests.factory import problem as small_problem
 
     given = small_problem(posts=[post("P1")], candidates=[candidate("A")])
-    result, searched = _searched_goals(monkeypatch, given)
+    result, searched = searched_goals(monkeypatch, given)
     assert result.status == "OPTIMAL" and result.goals is not None
     assert result.goals.vacant_post_months == 6
     assert searched[0] == "cover"
-
-
-def _searches(monkeypatch: pytest.MonkeyPatch, problem: Any) -> tuple[Any, list[tuple[str, Any]]]:
-    """Solve, noting each search's goal ("restricted" as in ``_searched_goals``) and model."""
-    searches: list[tuple[str, Any]] = []
-    real = solve_module.solve_interruptibly
-
-    def counting(solver: Any, cp: Any, reporter: Any = None) -> Any:
-        searches.append((reporter.tier.goal if reporter else "restricted", cp))
-        return real(solver, cp, reporter)
-
-    monkeypatch.setattr(solve_module, "solve_interruptibly", counting)
-    result = solve(problem, SolveOptions(time_limit=10, workers=2), lambda _: None)
-    return result, searches
 
 
 def _unguided(monkeypatch: pytest.MonkeyPatch, problem: Any) -> Any:
     """The same solve with the relaxation switched off."""
     with monkeypatch.context() as patch:
         patch.setattr(solve_module, "GUIDED_GOALS", ())
-        plain, searched = _searched_goals(patch, problem)
+        plain, searched = searched_goals(patch, problem)
     assert "restricted" not in searched
     assert plain.status == "OPTIMAL"
     return plain
@@ -204,10 +175,10 @@ def test_the_balance_stage_searches_the_relaxations_pairs_then_a_narrowed_model(
         return narrowed[-1]
 
     monkeypatch.setattr(Relaxation, "tightened", noting)
-    result, searches = _searches(monkeypatch, given)
-    assert [goal for goal, _ in searches][-2:] == ["restricted", "balance"]
+    result, ran = searches(monkeypatch, given)
+    assert [goal for goal, _ in ran][-2:] == ["restricted", "balance"]
     assert narrowed and narrowed[-1] is not None
-    assert searches[-1][1] is narrowed[-1]  # the balance search ran on the narrowed copy
+    assert ran[-1][1] is narrowed[-1]  # the balance search ran on the narrowed copy
     assert result.status == "OPTIMAL"
     assert check_plan(given, result.secondments).ok
     assert result.objective == pytest.approx(_unguided(monkeypatch, given).objective)
@@ -218,7 +189,7 @@ def test_a_plan_the_relaxation_proves_optimal_needs_no_balance_search(
     # Here the restricted search finds a plan whose value the relaxation's bound matches:
     # it is optimal, and the balance stage's own search never runs.
     given = generate_problem(posts=3, candidates=10, months=24, seed=3)
-    result, searched = _searched_goals(monkeypatch, given)
+    result, searched = searched_goals(monkeypatch, given)
     assert searched[-1] == "restricted" and "balance" not in searched
     assert result.status == "OPTIMAL" and "balance" in result.proven_goals
     assert result.best_bound == pytest.approx(result.objective)
@@ -230,7 +201,7 @@ def test_a_large_model_skips_the_relaxation(monkeypatch: pytest.MonkeyPatch) -> 
     # On a large model the relaxation itself would take longer than the search it guides.
     monkeypatch.setattr(solve_module, "LARGE_MODEL", 0)
     given = generate_problem(posts=3, candidates=10, months=24, seed=3)
-    result, searched = _searched_goals(monkeypatch, given)
+    result, searched = searched_goals(monkeypatch, given)
     assert "restricted" not in searched and "balance" in searched
     assert check_plan(given, result.secondments).ok
 

@@ -268,8 +268,8 @@ def starting_plans(problem: Problem, seed: int) -> Iterator[tuple[Secondment, ..
 
     The plain rule in sheet order (the status quo), then staggered plans (see the module):
     in sheet order, best-matched first (the balance goal's preference, travel and cost per
-    month), longest-available first (who can cover most), and then random orders from
-    ``seed``.
+    month), longest-available first (who can cover most), best-matched with the staff of
+    agencies still owed pledged months first, and then random orders from ``seed``.
     """
     domains = restrict_domains(problem, frozenset(), [])
     settings = problem.settings
@@ -287,8 +287,7 @@ def starting_plans(problem: Problem, seed: int) -> Iterator[tuple[Secondment, ..
     yield greedy_plan(problem, None, domains)
     for ranking in (None, matched, available):
         yield greedy_plan(problem, ranking, domains, stagger=True)
-        if ranking is matched:
-            yield greedy_plan(problem, ranking, domains, stagger=True, pledges_first=True)
+    yield greedy_plan(problem, matched, domains, stagger=True, pledges_first=True)
     rng = random.Random(seed)
     while True:
         draw = [rng.random() for _ in problem.candidates]

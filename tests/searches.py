@@ -1,0 +1,39 @@
+"""Solving while noting which searches ran, for tests of which goals are searched and how."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import pytest
+
+from rotation.solver import SolveOptions, solve
+from rotation.solver.options import Progress
+
+solve_module = importlib.import_module("rotation.solver.solve")
+
+
+def searches(monkeypatch: pytest.MonkeyPatch, problem: Any
+             ) -> tuple[Any, list[tuple[str, Any]]]:
+    """Solve (10 s, 2 workers), noting each CP-SAT search's goal and the model it searched.
+
+    The goal is "restricted" for the search among the pairs a linear relaxation uses, which
+    reports no progress of its own.
+    """
+    noted: list[tuple[str, Any]] = []
+    real = solve_module.solve_interruptibly
+
+    def noting(solver: Any, cp: Any, reporter: Any = None) -> Any:
+        noted.append((reporter.tier.goal if reporter else "restricted", cp))
+        return real(solver, cp, reporter)
+
+    monkeypatch.setattr(solve_module, "solve_interruptibly", noting)
+    seen: list[Progress] = []
+    result = solve(problem, SolveOptions(time_limit=10, workers=2), seen.append)
+    return result, noted
+
+
+def searched_goals(monkeypatch: pytest.MonkeyPatch, problem: Any) -> tuple[Any, list[str]]:
+    """Solve as ``searches`` does, noting only the goal of every search that ran."""
+    result, noted = searches(monkeypatch, problem)
+    return result, [goal for goal, _ in noted]
