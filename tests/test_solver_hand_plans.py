@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from itertools import islice
+from typing import Any
+
+import pytest
+
 from rotation.checker import check_plan
 from rotation.domain import Problem
+from rotation.solver import greedy
 from rotation.solver.goals import goal_terms
 from rotation.solver.greedy import greedy_plan, starting_plans
 from tests.factory import agency, candidate, grade, post, problem
@@ -25,7 +31,8 @@ def test_pledges_first_asks_staff_of_agencies_still_owed_months() -> None:
     # Asking NHS first (it is owed months, the council has no pledge) meets it.
     owed = greedy_plan(given, stagger=True, pledges_first=True)
     assert goal_terms(given, owed).pledge_shortfall_months == 0
-    assert goal_terms(given, owed).vacant_post_months == goal_terms(given, plain).vacant_post_months
+    assert (goal_terms(given, owed).vacant_post_months
+            == goal_terms(given, plain).vacant_post_months)
     assert check_plan(given, owed).ok
 
 
@@ -39,8 +46,20 @@ def test_once_the_pledge_is_met_the_usual_order_returns() -> None:
     assert check_plan(given, owed).ok
 
 
-def test_the_pledge_aware_plan_is_among_the_starting_plans() -> None:
+def test_the_pledge_aware_plan_follows_the_first_random_orders(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Four fixed rankings, PLEDGE_AWARE_AFTER random orders, then the pledge-aware plan: on
+    # large problems only the first few are made in the time (see greedy.PLEDGE_AWARE_AFTER).
+    asked: list[bool] = []
+    real = greedy.greedy_plan
+
+    def noting(*args: Any, **kwargs: Any) -> Any:
+        asked.append(kwargs.get("pledges_first", False))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(greedy, "greedy_plan", noting)
     given = _three_council_staff_then_one_nhs()
-    best = min(goal_terms(given, plan).pledge_shortfall_months
-               for plan, _ in zip(starting_plans(given, 0), range(5), strict=False))
-    assert best == 0
+    plans = list(islice(starting_plans(given, 0), 4 + greedy.PLEDGE_AWARE_AFTER + 2))
+    position = 4 + greedy.PLEDGE_AWARE_AFTER
+    assert asked == [index == position for index in range(len(plans))]
+    assert goal_terms(given, plans[position]).pledge_shortfall_months == 0
