@@ -141,9 +141,12 @@ def most_months(model: SolverModel, agency: Agency) -> int:
         cap = min(cap, agency.max_concurrent)
     if model.applies("R9"):
         cap = min(cap, model.settings.max_secondees_per_agency)
+    # How many secondments each person could hold in each month, whatever else happens.
+    could = {p: [variables.person_holding(p, t).highest for t in problem.horizon]
+             for p, _ in people}
     by_year: dict[int, int] = {}
-    for t in problem.horizon:
-        out = min(cap, sum(variables.person_holding(p, t).highest for p, _ in people))
+    for i, t in enumerate(problem.horizon):
+        out = min(cap, sum(could[p][i] for p, _ in people))
         by_year[financial_year(t)] = by_year.get(financial_year(t), 0) + out
     pence = [monthly_pence(model, candidate) for _, candidate in people]
     if model.applies("R10") and agency.backfill_budget is not None and people \
@@ -154,7 +157,7 @@ def most_months(model: SolverModel, agency: Agency) -> int:
     if model.applies("R5") and model.applies("R11"):
         each = 0
         for p, _ in people:
-            can = sum(variables.person_holding(p, t).highest for t in problem.horizon)
+            can = sum(could[p])
             if not variables.stints_by_person[p]:
                 can = min(can, model.settings.max_secondments_per_person
                           * longest_run(problem, p))
