@@ -20,7 +20,7 @@ from rotation.domain import Agency, Candidate, Post
 from rotation.months import financial_year
 from rotation.solver.context import SolverModel
 from rotation.solver.funding import funded_officer, funding_goal
-from rotation.solver.rules_people import budget_pence, monthly_pence
+from rotation.solver.rules_people import budget_pence, monthly_pence, people_of
 from rotation.solver.tally import Tally
 from rotation.solver.variables import longest_run
 
@@ -135,7 +135,7 @@ def most_months(model: SolverModel, agency: Agency) -> int:
     """
     problem = model.problem
     variables = model.variables
-    people = [(p, c) for p, c in enumerate(problem.candidates) if c.agency == agency.agency]
+    people = people_of(model, agency.agency)
     cap = len(people)
     if model.applies("R8"):
         cap = min(cap, agency.max_concurrent)

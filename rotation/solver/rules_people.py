@@ -124,7 +124,7 @@ def r10_backfill_budget(model: SolverModel) -> None:
         # Costs are whole pence; the budget is rounded down to whole pence, so a plan the
         # model accepts is within the budget (the checker allows 0.005 on top).
         budget = budget_pence(agency)
-        people = _people_of(model, agency.agency)
+        people = people_of(model, agency.agency)
         for year in problem.financial_years():
             cost = Tally()
             for t in problem.horizon:
@@ -189,12 +189,13 @@ def r12_existing(model: SolverModel) -> None:
 
 def _staff_out(model: SolverModel, agency_code: str, t: int) -> Tally:
     total = Tally()
-    for p, _candidate in _people_of(model, agency_code):
+    for p, _candidate in people_of(model, agency_code):
         total.add(model.variables.person_holding(p, t))
     return total
 
 
-def _people_of(model: SolverModel, agency_code: str) -> list[tuple[int, Candidate]]:
+def people_of(model: SolverModel, agency_code: str) -> list[tuple[int, Candidate]]:
+    """The agency's candidates, with their index."""
     return [(p, c) for p, c in enumerate(model.problem.candidates) if c.agency == agency_code]
 
 

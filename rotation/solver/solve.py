@@ -330,10 +330,8 @@ class _Stages:
 
     def _run_stage(self, tier: GoalTier, index: int, count: int) -> StageOutcome:
         cp = self.built.model.cp
-        at_floor = self._hint_at_floor(tier)
-        if at_floor is not None:
-            self._report(tier, index, count, at_floor.value, at_floor.value)
-            return at_floor
+        if self.hint is not None and self._at_floor(tier, self.hint):
+            return self._settled(tier, index, count, self.hint)
         cp.minimize(tier.total.expr())
         # The relaxation, when solved: its bound is shown until CP-SAT's own catches up, and
         # the search runs on the model narrowed by its reduced costs.
@@ -344,12 +342,9 @@ class _Stages:
             if stopped is not None:
                 return stopped
         if relaxation is not None and self.hint is not None:
-            plan = self.hint
-            value = _value_of(tier, plan)
-            if relaxation.proves(value):  # the starting plan is optimal: nothing to search
-                self._report(tier, index, count, value, value)
-                return StageOutcome(cp_model.OPTIMAL, plan, value, value)
-            searched = relaxation.tightened(cp, plan) or cp
+            if relaxation.proves(_value_of(tier, self.hint)):  # nothing better to search for
+                return self._settled(tier, index, count, self.hint)
+            searched = relaxation.tightened(cp, self.hint) or cp
         relaxed_bound = None if relaxation is None else relaxation.objective
         solver = new_solver()
         budget = self._budget(count - index)
@@ -415,13 +410,10 @@ class _Stages:
         return (StageOutcome(cp_model.FEASIBLE, plan, value, relaxation.objective,
                              interrupted=True), relaxation)
 
-    def _hint_at_floor(self, tier: GoalTier) -> StageOutcome | None:
-        """The hinted plan as the stage's proven optimum, when it holds the tier as low as the
-        variables' bounds let it go (no vacancy, no shortfall), or as low as the tier's
-        ``least`` (the shortfall the rules alone force): no search can improve it."""
-        solution = self.hint
-        if solution is None:
-            return None
+    def _at_floor(self, tier: GoalTier, solution: list[int]) -> bool:
+        """Whether the solution holds the tier as low as the variables' bounds let it go (no
+        vacancy, no shortfall), or as low as the tier's ``least`` (the shortfall the rules
+        alone force): then no search can improve it."""
         proto = self.built.model.cp.proto
         floor = tier.total.constant  # each variable's own bounds: shortfalls are not 0/1
         for var, coef in tier.total.terms:
@@ -429,9 +421,13 @@ class _Stages:
             floor += coef * (domain[0] if coef > 0 else domain[-1])
         if tier.least is not None:
             floor = max(floor, tier.least)
+        return _value_of(tier, solution) <= floor
+
+    def _settled(self, tier: GoalTier, index: int, count: int,
+                 solution: list[int]) -> StageOutcome:
+        """The solution as the stage's proven optimum, found without the stage's search."""
         value = _value_of(tier, solution)
-        if value > floor:
-            return None
+        self._report(tier, index, count, value, value)
         return StageOutcome(cp_model.OPTIMAL, solution, value, value)
 
     def _report(self, tier: GoalTier, index: int, count: int, value: float,
