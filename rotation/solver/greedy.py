@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from rotation.domain import Problem, Secondment
 from rotation.months import Month, financial_year
 from rotation.solver.domains import Pair, restrict_domains
+from rotation.solver.pence import budget_pence, monthly_pence
 from rotation.solver.shortlist import pair_rate
 from rotation.solver.variables import longest_run
 
@@ -216,8 +217,8 @@ class _Greedy:
         if agency is not None:
             cap = min(cap, agency.max_concurrent)
             if agency.backfill_budget is not None:
-                budget = round(agency.backfill_budget * 100)
-        pence = self._pence(p)
+                budget = budget_pence(agency)
+        pence = monthly_pence(self.problem, candidate)
         added: dict[int, int] = defaultdict(int)
         for t in range(max(start, self.horizon[0]), min(end, self.last) + 1):
             if self.ledger.agency_out[(candidate.agency, t)] + 1 > cap:
@@ -228,11 +229,6 @@ class _Greedy:
                 if self.ledger.agency_pence[(candidate.agency, year)] + added[year] > budget:
                     return t - 1
         return end
-
-    def _pence(self, p: int) -> int:
-        candidate = self.problem.candidates[p]
-        grade = self.problem.grade_by_key.get((candidate.agency, candidate.grade))
-        return 0 if grade is None else round(grade.monthly_cost * 100)
 
     def _commit(self, person: str, post: str, start: Month, end: Month,
                 existing: bool = False) -> None:
@@ -251,11 +247,12 @@ class _Greedy:
         p = self.person_index.get(person)
         if p is not None:
             candidate = self.problem.candidates[p]
+            pence = monthly_pence(self.problem, candidate)
             for t in range(max(start, self.settings.horizon_start),
                            min(end, self.settings.horizon_end) + 1):
                 ledger.agency_out[(candidate.agency, t)] += 1
                 ledger.agency_months[candidate.agency] += 1
-                ledger.agency_pence[(candidate.agency, financial_year(t))] += self._pence(p)
+                ledger.agency_pence[(candidate.agency, financial_year(t))] += pence
         self.plan.append(Secondment(person=person, post=post, start=start, end=end,
                                     existing=existing))
 

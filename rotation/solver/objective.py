@@ -20,7 +20,8 @@ from rotation.domain import Agency, Candidate, Post
 from rotation.months import financial_year
 from rotation.solver.context import SolverModel
 from rotation.solver.funding import funded_officer, funding_goal
-from rotation.solver.rules_people import budget_pence, monthly_pence, people_of
+from rotation.solver.pence import budget_pence, monthly_pence
+from rotation.solver.rules_people import people_of
 from rotation.solver.tally import Tally
 from rotation.solver.variables import longest_run
 
@@ -148,7 +149,7 @@ def most_months(model: SolverModel, agency: Agency) -> int:
     for i, t in enumerate(problem.horizon):
         out = min(cap, sum(could[p][i] for p, _ in people))
         by_year[financial_year(t)] = by_year.get(financial_year(t), 0) + out
-    pence = [monthly_pence(model, candidate) for _, candidate in people]
+    pence = [monthly_pence(model.problem, candidate) for _, candidate in people]
     if model.applies("R10") and agency.backfill_budget is not None and people \
             and min(pence) > 0:
         affordable = budget_pence(agency) // min(pence)
@@ -200,4 +201,4 @@ def _travel(model: SolverModel, candidate: Candidate, post: Post) -> int:
 
 
 def _pence(model: SolverModel, candidate: Candidate, post: Post) -> int:
-    return monthly_pence(model, candidate)
+    return monthly_pence(model.problem, candidate)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
-from rotation.domain import Agency, Candidate
+from rotation.domain import Candidate
 from rotation.months import financial_year, financial_year_label, format_month, format_span
 from rotation.solver.context import FixedBreach, SolverModel
+from rotation.solver.pence import budget_pence, monthly_pence
 from rotation.solver.tally import Tally
 from rotation.solver.variables import PairVars, Stint, longest_run
 
@@ -131,7 +131,8 @@ def r10_backfill_budget(model: SolverModel) -> None:
                 if financial_year(t) != year:
                     continue
                 for p, candidate in people:
-                    cost.add(model.variables.person_holding(p, t), monthly_pence(model, candidate))
+                    cost.add(model.variables.person_holding(p, t),
+                             monthly_pence(model.problem, candidate))
             model.at_most(cost, budget, "R10", (
                 f"{agency.agency}'s existing secondments cost £{cost.lowest / 100:,.2f} in "
                 f"{financial_year_label(year)}, more than its budget of "
@@ -197,18 +198,6 @@ def _staff_out(model: SolverModel, agency_code: str, t: int) -> Tally:
 def people_of(model: SolverModel, agency_code: str) -> list[tuple[int, Candidate]]:
     """The agency's candidates, with their index."""
     return [(p, c) for p, c in enumerate(model.problem.candidates) if c.agency == agency_code]
-
-
-def monthly_pence(model: SolverModel, candidate: Candidate) -> int:
-    """A month of the person's grade, in whole pence (0 for a grade with no cost given)."""
-    grade = model.problem.grade_by_key.get((candidate.agency, candidate.grade))
-    return 0 if grade is None else round(grade.monthly_cost * 100)
-
-
-def budget_pence(agency: Agency) -> int:
-    """The agency's backfill budget for a financial year (R10), rounded down to whole pence."""
-    assert agency.backfill_budget is not None
-    return math.floor(agency.backfill_budget * 100 + 1e-6)
 
 
 def _describe(model: SolverModel, stint: Stint) -> str:

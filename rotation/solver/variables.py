@@ -18,13 +18,15 @@ Indices (into ``problem.candidates`` and ``problem.posts``) never leave the solv
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ortools.sat.python import cp_model
 
 from rotation.domain import Problem
-from rotation.months import Month, month_range
+from rotation.months import Month, financial_year, month_range
 from rotation.solver.domains import Domains
+from rotation.solver.pence import monthly_pence
+from rotation.solver.runs import RunLimits, possible_runs, year_caps
 from rotation.solver.tally import Tally, Var
 
 
@@ -140,12 +142,18 @@ class Variables:
 def create_variables(cp: cp_model.CpModel, problem: Problem, domains: Domains,
                      relaxed: frozenset[str]) -> Variables:
     """Create the hold/start/end variables of every allowed pair, and the fixed stints."""
+    stints = existing_stints(problem) if "R12" not in relaxed else []
+    caps = {} if "R10" in relaxed else year_caps(problem, _existing_spend(problem, stints))
     pairs = []
     for (p, q), months in sorted(domains.items()):
-        pair = _pair_variables(cp, problem, p, q, months, length_rule="R5" not in relaxed)
+        limits = RunLimits(shortest=problem.settings.min_secondment_months,
+                           longest=longest_run(problem, p),
+                           horizon_end=problem.settings.horizon_end, year_cap=caps.get(p))
+        if "R5" in relaxed:
+            limits = replace(limits, shortest=1, longest=len(months))
+        pair = _pair_variables(cp, p, q, months, limits)
         if pair is not None:
             pairs.append(pair)
-    stints = existing_stints(problem) if "R12" not in relaxed else []
     return Variables(cp, problem, pairs, stints, one_at_a_time="R11" not in relaxed)
 
 
@@ -164,32 +172,46 @@ def longest_run(problem: Problem, person: int) -> int:
     return limit if cap is None else min(limit, cap)
 
 
-def _pair_variables(cp: cp_model.CpModel, problem: Problem, p: int, q: int, months: range,
-                    length_rule: bool) -> PairVars | None:
-    # R5 decides where a run may start: it must reach the minimum length (or run on to the
-    # horizon's last month) inside the pair's months without passing the maximum. Months
-    # before the first such start or beyond the reach of the last can never be held.
-    horizon_end = problem.settings.horizon_end
-    longest = longest_run(problem, p) if length_rule else len(months)
-    shortest = problem.settings.min_secondment_months if length_rule else 1
-    starts = [t for t in months
-              if (forced_last := min(t + shortest - 1, horizon_end)) <= months[-1]
-              and forced_last - t + 1 <= longest]
-    if not starts:
+def _pair_variables(cp: cp_model.CpModel, p: int, q: int, months: range,
+                    limits: RunLimits) -> PairVars | None:
+    # Only months some possible run (see ``runs``) covers are held at all; a run starts only
+    # where one may start and ends only where one may end.
+    runs = possible_runs(months, limits)
+    if not runs:
         return None
-    held_months = month_range(starts[0], min(months[-1], starts[-1] + longest - 1))
+    covered = {t for first, ends in runs.items() for t in range(first, ends[-1] + 1)}
+    held_months = month_range(min(covered), max(covered))
     hold = {t: cp.new_bool_var(f"hold[{p},{q},{t}]") for t in held_months}
     start: dict[Month, Var] = {}
-    possible_starts = set(starts)
     for t, held in hold.items():
         before = hold.get(t - 1)
+        if t not in covered:
+            cp.add(held == 0)  # between two runs' reach: no run can hold it
         if before is None:
             start[t] = held  # the first possible month: holding it is starting there
-        elif t in possible_starts:
+        elif t in runs:
             start[t] = _edge(cp, f"start[{p},{q},{t}]", held, before)
         else:
             cp.add_implication(held, before)  # no start here: holding t means holding t-1
-    return PairVars(p, q, held_months, hold, start)
+    pair = PairVars(p, q, held_months, hold, start)
+    # R5 already keeps a run held for its first months; past the first month a run could end
+    # in, R10's caps leave months in which none can (with no cap, every later month can).
+    ends = {t for possible in runs.values() for t in possible}
+    for t in held_months:
+        if t > min(ends) and t not in ends:
+            cp.add(pair.end(t).expr() == 0)  # no run may end here: a run held now goes on
+    return pair
+
+
+def _existing_spend(problem: Problem, stints: list[Stint]) -> dict[str, dict[int, int]]:
+    """What each agency's Existing secondments cost (pence) in each financial year (R10)."""
+    spend: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for stint in stints:
+        candidate = problem.candidates[stint.person]
+        for t in problem.horizon:
+            if stint.covers(t):
+                spend[candidate.agency][financial_year(t)] += monthly_pence(problem, candidate)
+    return spend
 
 
 def _edge(cp: cp_model.CpModel, name: str, held: Var, neighbour: Var) -> Var:
