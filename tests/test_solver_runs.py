@@ -8,11 +8,16 @@ Factory defaults (tests/factory.py): a horizon from 2027-04, grades at £3,800 a
 
 from __future__ import annotations
 
+import random
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rotation.checker import check_plan
+from rotation.domain import Problem, Secondment
 from rotation.months import financial_year
+from rotation.solver import SolveOptions, solve, variables
 from rotation.solver.model import build_model
 from rotation.solver.runs import RunLimits, possible_runs, year_caps
 from tests.factory import agency, candidate, grade, m, post, problem, secondment
@@ -113,3 +118,46 @@ def test_the_solver_finds_the_straddling_run_a_year_long_secondment_needs() -> N
     result = plan_for(problem_)
     assert vacant(result) == 12
     assert [(s.start, s.end) for s in result.secondments] == [(m("2027-10"), m("2028-09"))]
+
+
+def _budget_problem(rng: random.Random) -> Problem:
+    """Two posts over a year end, people of a budgeted agency, sometimes an agreed secondment."""
+    codes = [rng.choice(["HC", "NHS"]) for _ in range(rng.randint(2, 4))]
+    people = [candidate(f"C{i}", agency=code, grade="HC8" if code == "HC" else "Band 6",
+                        available_from=m("2027-10") + rng.choice([0, 0, 2, 5]))
+              for i, code in enumerate(codes)]
+    shortest = rng.randint(3, 8)
+    agreed = []
+    if rng.random() < 0.4:  # HC's agreed secondment spends two months of its 2027/28 budget
+        people.append(candidate("E", agency="HC", grade="HC8"))
+        agreed.append(Secondment(person="E", post="P2", start=m("2027-11") - shortest + 1,
+                                 end=m("2027-11")))
+    return problem(
+        horizon_months=rng.randint(12, 20), min_secondment_months=shortest,
+        max_secondment_months=shortest + rng.randint(0, 4),
+        posts=[post("P1"), post("P2")], candidates=people, existing=agreed,
+        agencies=[agency("HC", backfill_budget=3800.0 * rng.randint(3, 8),
+                         pledged_months=rng.choice([None, rng.randint(4, 16)])),
+                  agency("NHS", max_concurrent=1,
+                         backfill_budget=rng.choice([None, 3800.0 * rng.randint(3, 8)]))],
+        grades=[grade("HC", "HC8"), grade("NHS", "Band 6", monthly_cost=3500.0)],
+        horizon_start=m("2027-10"))
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_leaving_out_unaffordable_runs_keeps_every_goal_s_optimum(
+        seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    problem_ = _budget_problem(random.Random(seed))
+    options = SolveOptions(time_limit=20, workers=2)
+    narrowed = solve(problem_, options)
+    with monkeypatch.context() as patch:
+        patch.setattr(variables, "year_caps", lambda *_: {})  # every run R5 allows
+        whole = solve(problem_, options)
+    assert narrowed.status == whole.status
+    if whole.has_plan:
+        assert narrowed.status == "OPTIMAL"
+        assert narrowed.goals is not None and whole.goals is not None
+        assert (narrowed.goals.vacant_post_months, narrowed.goals.pledge_shortfall_months,
+                narrowed.objective) == (whole.goals.vacant_post_months,
+                                        whole.goals.pledge_shortfall_months, whole.objective)
+        assert check_plan(problem_, narrowed.secondments).ok
