@@ -58,13 +58,22 @@ Preference = Callable[[int, int], float]
 """How a hand planner ranks candidate p for post q (lower first; ties in sheet order)."""
 
 
+@dataclass
+class Effort:
+    """The hand planner's steps so far (months of a post looked at, candidates and lengths
+    tried): a measure of the work that, unlike the clock, is the same on every machine."""
+
+    steps: int = 0
+
+
 class _Greedy:
     """The hand planner's state: the problem's limits and the plan so far."""
 
     def __init__(self, problem: Problem, preference: Preference | None = None,
                  domains: dict[Pair, range] | None = None, stagger: bool = False,
-                 pledges_first: bool = False) -> None:
+                 pledges_first: bool = False, effort: Effort | None = None) -> None:
         self.problem = problem
+        self.effort = effort if effort is not None else Effort()
         self.settings = problem.settings
         self.stagger = stagger
         self.pledged = {a.agency: a.pledged_months for a in problem.agencies
@@ -95,6 +104,7 @@ class _Greedy:
         overlap = self.settings.handover_overlap_months
         for t in self.horizon:
             for q, post in enumerate(self.problem.posts):
+                self.effort.steps += 1
                 if post.funding == "funded" or t not in self.problem.post_months(post):
                     continue
                 held = [(a, b) for a, b in self.ledger.by_post[post.post] if a <= t <= b]
@@ -115,7 +125,10 @@ class _Greedy:
         fallback: tuple[int, Month] | None = None
         for p in self._ranked(q):
             months = self.domains.get((p, q))
-            if months is None or t not in months or not self._r11_person(p, t, t):
+            if months is None:
+                continue
+            self.effort.steps += 1
+            if t not in months or not self._r11_person(p, t, t):
                 continue  # (R11 only grows stricter with the length)
             longest = min(t + longest_run(self.problem, p) - 1, months[-1])
             if not self.stagger:
@@ -124,6 +137,7 @@ class _Greedy:
                     return
                 continue
             for end in range(self._r8_r9_r10_reach(p, t, longest), t - 1, -1):
+                self.effort.steps += 1
                 if not self._r5_length(t, end):
                     break
                 if not self._person_and_post_allow(p, q, t, end):
@@ -259,24 +273,27 @@ class _Greedy:
 
 def greedy_plan(problem: Problem, preference: Preference | None = None,
                 domains: dict[Pair, range] | None = None, *,
-                stagger: bool = False, pledges_first: bool = False) -> tuple[Secondment, ...]:
+                stagger: bool = False, pledges_first: bool = False,
+                effort: Effort | None = None) -> tuple[Secondment, ...]:
     """The first-come-first-served plan a planner makes by hand (Existing ones included).
 
     Candidates are taken in Candidates-sheet order, or by ``preference`` for each post;
     with ``stagger``, lengths are chosen to keep the handovers apart (see the module); with
-    ``pledges_first``, staff of agencies still short of their pledge are asked first.
+    ``pledges_first``, staff of agencies still short of their pledge are asked first. The
+    steps taken are added to ``effort``.
     """
-    return _Greedy(problem, preference, domains, stagger, pledges_first).run()
+    return _Greedy(problem, preference, domains, stagger, pledges_first, effort).run()
 
 
-def starting_plans(problem: Problem, seed: int) -> Iterator[tuple[Secondment, ...]]:
+def starting_plans(problem: Problem, seed: int, effort: Effort | None = None
+                   ) -> Iterator[tuple[Secondment, ...]]:
     """Hand plans made with different rankings of the candidates, the plain rule first.
 
     The plain rule in sheet order (the status quo), then staggered plans (see the module):
     in sheet order, best-matched first (the balance goal's preference, travel and cost per
     month), longest-available first (who can cover most), then random orders from ``seed``,
     with the best-matched order asking first the staff of agencies still owed pledged months
-    after ``PLEDGE_AWARE_AFTER`` of them.
+    after ``PLEDGE_AWARE_AFTER`` of them. The steps taken are added to ``effort``.
     """
     domains = restrict_domains(problem, frozenset(), [])
     settings = problem.settings
@@ -291,16 +308,17 @@ def starting_plans(problem: Problem, seed: int) -> Iterator[tuple[Secondment, ..
         months = domains.get((p, q))
         return -min(len(months), longest_run(problem, p)) if months else 0.0
 
-    yield greedy_plan(problem, None, domains)
+    yield greedy_plan(problem, None, domains, effort=effort)
     for ranking in (None, matched, available):
-        yield greedy_plan(problem, ranking, domains, stagger=True)
+        yield greedy_plan(problem, ranking, domains, stagger=True, effort=effort)
     rng = random.Random(seed)
     for count in itertools.count():
         if count == PLEDGE_AWARE_AFTER:
-            yield greedy_plan(problem, matched, domains, stagger=True, pledges_first=True)
+            yield greedy_plan(problem, matched, domains, stagger=True, pledges_first=True,
+                              effort=effort)
         draw = [rng.random() for _ in problem.candidates]
 
         def shuffled(p: int, q: int, draw: list[float] = draw) -> float:
             return draw[p]
 
-        yield greedy_plan(problem, shuffled, domains, stagger=True)
+        yield greedy_plan(problem, shuffled, domains, stagger=True, effort=effort)

@@ -31,7 +31,7 @@ from rotation.solver.conflicts import describe_breaches, explain_infeasibility
 from rotation.solver.domains import Pair
 from rotation.solver.funding import funded_from_solution
 from rotation.solver.goals import balance_value, goal_terms
-from rotation.solver.greedy import starting_plans
+from rotation.solver.greedy import Effort, starting_plans
 from rotation.solver.interrupt import new_solver, solve_interruptibly
 from rotation.solver.model import BuiltModel, build_model
 from rotation.solver.objective import GoalTier
@@ -59,6 +59,11 @@ LARGE_MODEL = 10_000
 
 MIN_HAND_PLANS, MAX_HAND_PLANS, HAND_PLAN_SHARE = 4, 30, 0.02
 """How many hand plans the warm start is chosen from (see ``_hand_plan``)."""
+
+HAND_PLAN_STEPS_PER_SECOND = 500_000
+"""The hand planner's steps (``greedy.Effort``) in a second, as measured on the 2-core
+benchmark machine (0.25-0.8 million across the generated sizes): what turns
+``HAND_PLAN_SHARE`` of the time limit into a number of steps, the same on every machine."""
 
 HINT_SECONDS = 5.0
 """At most this long to work out the starting plan's counts (see ``complete_hint``)."""
@@ -210,23 +215,24 @@ def _hand_plan(problem: Problem, options: SolveOptions) -> HandPlan | None:
     (it always should), by cover, then pledges, then the balance.
 
     At least ``MIN_HAND_PLANS`` are made, more while they take under ``HAND_PLAN_SHARE`` of
-    the time limit (at most ``MAX_HAND_PLANS``). Left out when a post may be ``either``
-    funded (the hand planner never funds a month).
+    the time limit (at most ``MAX_HAND_PLANS``). That share is counted in the hand planner's
+    steps, not seconds, so that the same plans are made on a fast machine as on a slow or
+    busy one, and the search starts from the same plan. Left out when a post may be
+    ``either`` funded (the hand planner never funds a month).
     """
     from rotation.checker import check_plan  # never imports the solver: an independent check
 
     if any(post.funding == "either" for post in problem.posts):
         return None
-    started = time.monotonic()
+    steps = HAND_PLAN_STEPS_PER_SECOND * HAND_PLAN_SHARE * options.time_limit
+    effort = Effort()
     best: tuple[tuple[int, int, float], HandPlan] | None = None
-    for count, plan in enumerate(starting_plans(problem, options.seed), start=1):
+    for count, plan in enumerate(starting_plans(problem, options.seed, effort), start=1):
         goals = goal_terms(problem, plan)
         rank = (*_ranks(goals), balance_value(problem.settings, goals))
         if best is None or rank < best[0]:
             best = (rank, HandPlan(plan, goals))
-        elapsed = time.monotonic() - started
-        if count >= MAX_HAND_PLANS or (count >= MIN_HAND_PLANS and
-                                       elapsed > HAND_PLAN_SHARE * options.time_limit):
+        if count >= MAX_HAND_PLANS or (count >= MIN_HAND_PLANS and effort.steps > steps):
             break
     assert best is not None
     chosen = best[1]
