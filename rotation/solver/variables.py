@@ -2,10 +2,12 @@
 
 For every (person, post) pair that R2–R4 allow (see ``domains``) and every month it may be
 chosen: ``hold[t]`` the person holds the post in month t; ``start[t]`` a secondment begins in
-t (held in t, not in t-1), only in months where one may begin (R5). An end is not a variable
-of its own: a run held in t ends there unless it is still held in t+1 without a new start,
-so ``end[t] = hold[t] - hold[t+1] + start[t+1]`` (``PairVars.end``). A run reaching the last
-month of the pair's months ends there: at the horizon end that is its written end.
+t (held in t, not in t-1), only in months where one may begin (R5's lengths and R10's
+budget for one person, see ``runs``). An end is not a variable of its own: a run held in t
+ends there unless it is still held in t+1 without a new start, so
+``end[t] = hold[t] - hold[t+1] + start[t+1]`` (``PairVars.end``), held at 0 in months no
+possible run ends in. A run reaching the last month of the pair's months ends there: at the
+horizon end that is its written end.
 
 Per person and month, ``on[t]`` is 1 when the person holds any of their pairs (R11 keeps
 them to one at a time): the agency rules, pledges and costs read it instead of every pair.
