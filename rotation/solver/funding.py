@@ -9,8 +9,6 @@ funds a month only where no secondee can cover it, and prefers cheaper funded mo
 
 from __future__ import annotations
 
-import math
-
 from rotation.domain import FundedStretch, Problem
 from rotation.funded_posts import (
     funded_monthly_pence,
@@ -19,6 +17,7 @@ from rotation.funded_posts import (
 )
 from rotation.months import financial_year, financial_year_label
 from rotation.solver.context import SolverModel
+from rotation.solver.pence import pence_down
 from rotation.solver.tally import Tally
 
 
@@ -57,10 +56,9 @@ def r14_central_budget(model: SolverModel) -> None:
     if budget is None:
         return
     # Costs are whole pence; the budget is rounded down to whole pence, as R10 does.
-    budget_pence = math.floor(budget * 100 + 1e-6)
     for year in model.problem.financial_years():
         cost = direct_cost_pence(model, year)
-        model.at_most(cost, budget_pence, "R14", (
+        model.at_most(cost, pence_down(budget), "R14", (
             f"the directly funded posts alone cost £{cost.lowest / 100:,.2f} in "
             f"{financial_year_label(year)}, more than the central budget of £{budget:,.2f}"))
 

@@ -1,7 +1,8 @@
 """Money as the model counts it: whole pence, so that every cost and budget is an integer.
 
-A month of a person's grade is rounded to the nearest penny; an agency's yearly backfill
-budget (R10) is rounded down, so a plan the model accepts is within the budget as given.
+A month of a person's grade is rounded to the nearest penny; a budget (an agency's yearly
+backfill budget, R10, or the central budget, R14) is rounded down, so a plan the model
+accepts is within the budget as given.
 """
 
 from __future__ import annotations
@@ -20,4 +21,9 @@ def monthly_pence(problem: Problem, candidate: Candidate) -> int:
 def budget_pence(agency: Agency) -> int:
     """The agency's backfill budget for a financial year (R10), rounded down to whole pence."""
     assert agency.backfill_budget is not None
-    return math.floor(agency.backfill_budget * 100 + 1e-6)
+    return pence_down(agency.backfill_budget)
+
+
+def pence_down(pounds: float) -> int:
+    """A budget in whole pence, rounded down (a hair's allowance for binary fractions)."""
+    return math.floor(pounds * 100 + 1e-6)
