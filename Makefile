@@ -34,7 +34,6 @@ lint: $(TEST_STAMP)
 
 # BENCH=quick: S and M only (a few minutes); without it every size (see benchmarks/results.md).
 bench: $(TEST_STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	BENCH=$(BENCH) $(BIN)/python benchmarks/run.py
 
 clean:

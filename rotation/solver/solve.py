@@ -8,7 +8,9 @@ the first from the best hand plan), and a stage whose starting plan already hold
 at the lowest value the variables allow (say, no vacant month at all) is settled without a
 search. The time limit is shared: a stage may use what is left minus a fair share kept for
 each later stage. In a reproducible solve the sharing counts CP-SAT's deterministic time, not
-the clock, so that every stage gets the same budget on every run.
+the clock, so that every stage gets the same budget on every run. A goal CP-SAT has not proven
+in the first part of its stage is handed to the whole-secondment relaxation (see
+``secondment_mip``): its proven optimum becomes the goal's floor and its plan the hint.
 
 Ctrl-C stops the stage under way (see ``interrupt``): no later stage runs, and the best
 plan found so far is returned, marked ``interrupted``.
@@ -37,6 +39,7 @@ from rotation.solver.model import BuiltModel, build_model
 from rotation.solver.objective import GoalTier
 from rotation.solver.options import Progress, SolveOptions
 from rotation.solver.relaxation import Relaxation, restricted_model, solve_relaxation
+from rotation.solver.secondment_mip import MAX_COLUMNS, SecondmentMip, column_count
 from rotation.solver.stability import complete_hint, hint_previous, hint_solution
 from rotation.solver.variables import Variables
 
@@ -78,6 +81,19 @@ their relaxations are so degenerate that CLP took 10-22 s on S and Highland."""
 
 GUIDE_SHARE = 0.25
 """The share of its stage's budget the relaxation and the restricted search may use."""
+
+MIP_GOALS = ("cover", "pledges", "balance")
+"""Goals the whole-secondment relaxation (see ``secondment_mip``) states."""
+
+FIRST_LOOK_SHARE = 0.2
+"""The share of its stage's budget CP-SAT searches alone before, if it has not proven the
+goal, the whole-secondment relaxation is asked for the goal's optimum. On most problems
+CP-SAT proves the goal within it (Highland's pledges, the generated relaxed S instances); on
+tight ones (the generated tight S with seeds 3, 4 and 6) its bound stays months below the
+optimum for a minute while HiGHS proves the optimum in a few seconds."""
+
+MIP_SHARE = 0.5
+"""The share of the stage's remaining wall-clock budget HiGHS may take for that optimum."""
 
 WALL_CLOCK_MARGIN = 1.5
 """A reproducible stage stops by deterministic time; the clock stops the whole search only
@@ -295,6 +311,12 @@ class _Stages:
         # The whole solution the model is hinted with, if it is (the completed hand plan, then
         # each stage's plan): a stage whose tier it already holds at its floor need not run.
         self.hint = hint
+        # The whole-secondment relaxation, made when a stage first needs it, and the goal
+        # values the stages have held so far (which it must hold too).
+        self.second_opinion = (not self.large and not built.model.relaxed
+                               and 0 < column_count(built.model) <= MAX_COLUMNS)
+        self.mip: SecondmentMip | None = None
+        self.kept: list[tuple[GoalTier, float]] = []
 
     def run(self) -> _Outcome:
         """Run every stage whose tier can change; stop early if one finds no plan."""
@@ -352,9 +374,35 @@ class _Stages:
                 return self._settled(tier, index, count, self.hint)
             searched = relaxation.tightened(cp, self.hint) or cp
         relaxed_bound = None if relaxation is None else relaxation.objective
-        solver = new_solver()
         budget = self._budget(count - index)
         wall = self._budget(count - index, clock=True)
+        if not self.second_opinion or tier.goal not in MIP_GOALS:
+            return self._search(tier, index, count, searched, budget, wall, relaxed_bound)
+        # CP-SAT first; if it has not proven the goal, the relaxation's optimum as its floor.
+        started = time.monotonic()
+        first = self._search(tier, index, count, searched, FIRST_LOOK_SHARE * budget,
+                             FIRST_LOOK_SHARE * wall, relaxed_bound)
+        if first.interrupted or first.status in (cp_model.OPTIMAL, cp_model.INFEASIBLE):
+            return first
+        if first.solution is not None:
+            hint_solution(cp, first.solution)
+            self.hint = first.solution
+        if self.hint is not None:
+            wall = max(0.01, wall - (time.monotonic() - started))
+            settled = self._second_opinion(tier, index, count, MIP_SHARE * wall)
+            if settled is not None:
+                return settled
+        wall = max(0.01, self._budget(count - index, clock=True))
+        budget = max(0.01, (1 - FIRST_LOOK_SHARE) * budget)
+        searched = cp
+        if relaxation is not None and self.hint is not None:
+            searched = relaxation.tightened(cp, self.hint) or cp  # with the floor, if any
+        return self._search(tier, index, count, searched, budget, wall, relaxed_bound)
+
+    def _search(self, tier: GoalTier, index: int, count: int, searched: cp_model.CpModel,
+                budget: float, wall: float, relaxed_bound: float | None) -> StageOutcome:
+        """One CP-SAT search of the stage's model (or a narrowed copy), started from the hint."""
+        solver = new_solver()
         configure(solver, self.options, self.workers, budget, wall, large=self.large)
         reporter = None
         if self.on_progress is not None:
@@ -368,12 +416,51 @@ class _Stages:
                 and solver.deterministic_time < 0.99 * budget):
             self.clock_stopped = True  # the clock, not the deterministic budget, ended it
         if status == cp_model.MODEL_INVALID:
-            raise RuntimeError(f"the solver model is invalid: {cp.validate()}")
+            raise RuntimeError(f"the solver model is invalid: {searched.validate()}")
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return StageOutcome(status, None, 0.0, 0.0, end.interrupted)
         return StageOutcome(status, list(solver.response_proto.solution),
                             solver.objective_value, solver.best_objective_bound,
                             end.interrupted)
+
+    def _second_opinion(self, tier: GoalTier, index: int, count: int,
+                        seconds: float) -> StageOutcome | None:
+        """Ask the whole-secondment relaxation for the tier's optimum (see ``secondment_mip``).
+
+        When HiGHS proves it within ``seconds``, no plan can go below it: the tier is held at
+        or above it from now on, so that CP-SAT's bound starts there, and its plan, fixed in
+        this model, becomes the hint. If that plan reaches the optimum here too, it is the
+        stage's proven optimum and no further search runs (returned); otherwise None.
+        """
+        cp = self.built.model.cp
+        if self.mip is None:
+            self.mip = SecondmentMip.of(self.built.model)
+            if self.mip is None:
+                self.second_opinion = False
+                return None
+            for kept_tier, value in self.kept:
+                self.mip.keep(kept_tier, value)
+        optimum = self.mip.optimum(tier, seconds)
+        if optimum is None:
+            # Stopped by the clock: on a busier machine this run may not repeat exactly.
+            self.clock_stopped = self.clock_stopped or self.options.reproducible
+            return None
+        assert self.hint is not None  # (the stage's plan so far)
+        current = self.hint
+        if optimum.value > _value_of(tier, current):
+            return None  # a sound relaxation never does this; a plan outranks its word
+        cp.add(tier.total.expr() >= optimum.value)
+        cp.clear_hints()
+        hint_previous(self.built.model, optimum.plan)
+        completed = complete_hint(self.built.model, HINT_SECONDS)
+        if completed is not None and _value_of(tier, completed) <= optimum.value:
+            self.hint = completed
+            return self._settled(tier, index, count, completed)
+        if completed is not None and _value_of(tier, completed) < _value_of(tier, current):
+            self.hint = completed
+            return None
+        hint_solution(cp, current)  # its plan breaks a rule it leaves out, or is no better
+        return None
 
     def _guided_start(self, tier: GoalTier, index: int, count: int
                       ) -> tuple[StageOutcome | None, Relaxation | None]:
@@ -468,6 +555,9 @@ class _Stages:
         """Hold the tier at its best value found and start the next stage from that plan."""
         cp = self.built.model.cp
         cp.add(tier.total.expr() <= round(stage.value))
+        self.kept.append((tier, round(stage.value)))
+        if self.mip is not None:
+            self.mip.keep(tier, round(stage.value))
         assert stage.solution is not None
         hint_solution(cp, stage.solution)
         self.hint = stage.solution

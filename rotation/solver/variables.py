@@ -57,6 +57,8 @@ class PairVars:
     start: dict[Month, Var]
     # Running counts of runs started up to a month, where R5 needs a variable for one.
     started: dict[Month, Var] = field(default_factory=dict)
+    # The runs the pair may have (see ``runs``): start month -> the months it may end in.
+    runs: dict[Month, range] = field(default_factory=dict)
 
     def end(self, month: Month) -> Tally:
         """1 when a run of the pair ends in the month (held then, not continued after)."""
@@ -195,7 +197,7 @@ def _pair_variables(cp: cp_model.CpModel, p: int, q: int, months: range,
             start[t] = _edge(cp, f"start[{p},{q},{t}]", held, before)
         else:
             cp.add_implication(held, before)  # no start here: holding t means holding t-1
-    pair = PairVars(p, q, held_months, hold, start)
+    pair = PairVars(p, q, held_months, hold, start, runs=runs)
     # R5 already keeps a run held for its first months; past the first month a run could end
     # in, R10's caps leave months in which none can (with no cap, every later month can).
     ends = {t for possible in runs.values() for t in possible}

@@ -1,0 +1,102 @@
+"""The whole-secondment relaxation (``secondment_mip``): its optimum is a floor no plan the
+rules allow goes below, and a goal CP-SAT has not proven at first look is settled by it."""
+
+from __future__ import annotations
+
+import importlib
+import random
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+from rotation.checker import check_plan
+from rotation.generate import generate_problem
+from rotation.solver import SolveOptions, solve
+from rotation.solver.model import build_model
+from rotation.solver.secondment_mip import SecondmentMip
+from rotation.solver.stability import complete_hint, hint_previous
+from tests.test_solver_properties import random_problem
+
+solve_module = importlib.import_module("rotation.solver.solve")
+
+
+def test_the_relaxation_never_promises_more_than_the_rules_allow() -> None:
+    # Random tiny problems with agreed secondments, funded and ``either`` posts, cooling-off,
+    # several secondments a person and overlaps of 0-2 months: for each goal in turn, the
+    # relaxation's optimum is at most CP-SAT's proven one, given the goals above held there.
+    compared = 0
+    for seed in range(120):
+        problem_ = random_problem(random.Random(seed))
+        result = solve(problem_, SolveOptions(time_limit=10, workers=2))
+        if result.status != "OPTIMAL":
+            continue
+        built = build_model(problem_)
+        mip = SecondmentMip.of(built.model)
+        if mip is None:
+            continue
+        hint_previous(built.model, result.secondments)
+        plan = complete_hint(built.model, 10)
+        assert plan is not None
+        for tier in built.tiers:
+            if tier.goal not in ("cover", "pledges", "balance"):
+                continue
+            value = tier.total.value(lambda var, plan=plan: plan[var.index])
+            optimum = mip.optimum(tier, 10)
+            assert optimum is not None
+            assert optimum.value <= value, (seed, tier.goal, optimum.value, value)
+            mip.keep(tier, value)
+        compared += 1
+    assert compared >= 30  # enough problems had a proven plan to mean something
+
+
+def _tight() -> Any:
+    return generate_problem(posts=5, candidates=20, months=36, seed=1, tight=True)
+
+
+def test_a_goal_not_proven_at_first_look_is_settled_by_the_relaxation(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # CP-SAT gets almost no time of its own: every goal is proven by the relaxation's optimum
+    # and its plan, which the model accepts at the same value.
+    monkeypatch.setattr(solve_module, "FIRST_LOOK_SHARE", 1e-4)
+    asked: list[str] = []
+    real = SecondmentMip.optimum
+
+    def noting(self: SecondmentMip, tier: Any, seconds: float) -> Any:
+        asked.append(tier.goal)
+        return real(self, tier, seconds)
+
+    monkeypatch.setattr(SecondmentMip, "optimum", noting)
+    given = _tight()
+    result = solve(given, SolveOptions(time_limit=30, workers=2))
+    assert result.status == "OPTIMAL"
+    assert asked == ["cover", "pledges", "balance"]
+    assert result.goals is not None
+    assert (result.goals.vacant_post_months, result.goals.pledge_shortfall_months) == (32, 25)
+    assert check_plan(given, result.secondments).ok
+    again = solve(given, SolveOptions(time_limit=30, workers=2))
+    assert again.secondments == result.secondments  # HiGHS on one thread: the same plan
+
+
+def test_a_problem_cp_sat_proves_at_first_look_never_asks_the_relaxation(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[str] = []
+    monkeypatch.setattr(SecondmentMip, "optimum",
+                        lambda self, tier, seconds: asked.append(tier.goal))
+    given = generate_problem(posts=3, candidates=8, months=24, seed=2)
+    assert solve(given, SolveOptions(time_limit=20, workers=2)).status == "OPTIMAL"
+    assert asked == []
+
+
+def test_highs_prints_nothing_on_the_planner_s_terminal() -> None:
+    # HiGHS writes a banner to standard output as it starts; --json output must stay clean.
+    code = ("from rotation.generate import generate_problem\n"
+            "from rotation.solver.model import build_model\n"
+            "from rotation.solver.secondment_mip import SecondmentMip\n"
+            "built = build_model(generate_problem(posts=2, candidates=4, months=12, seed=1))\n"
+            "mip = SecondmentMip.of(built.model)\n"
+            "print(mip is not None, mip.optimum(built.tiers[0], 5) is not None)\n")
+    shown = subprocess.run([sys.executable, "-c", code],
+                           capture_output=True, text=True, check=True)
+    assert shown.stdout == "True True\n"
