@@ -100,3 +100,39 @@ def test_highs_prints_nothing_on_the_planner_s_terminal() -> None:
     shown = subprocess.run([sys.executable, "-c", code],
                            capture_output=True, text=True, check=True)
     assert shown.stdout == "True True\n"
+
+
+def test_ctrl_c_during_the_second_opinion_keeps_the_stage_s_plan(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(solve_module, "FIRST_LOOK_SHARE", 1e-4)
+
+    def pressed(self: SecondmentMip, tier: Any, seconds: float) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(SecondmentMip, "optimum", pressed)
+    given = _tight()
+    result = solve(given, SolveOptions(time_limit=30, workers=2))
+    assert result.interrupted and result.has_plan
+    assert check_plan(given, result.secondments).ok
+
+
+def test_ctrl_c_stops_highs_at_once() -> None:
+    # In a child process, as a terminal sends it: HiGHS, asked for a cover its proof takes
+    # 7-8 s to settle, is stopped half a second in and hands back within a moment.
+    code = ("import os, signal, threading, time\n"
+            "from rotation.generate import generate_problem\n"
+            "from rotation.solver.model import build_model\n"
+            "from rotation.solver.secondment_mip import SecondmentMip\n"
+            "built = build_model(generate_problem(posts=5, candidates=20, months=36, seed=6,\n"
+            "                                     tight=True))\n"
+            "mip = SecondmentMip.of(built.model)\n"
+            "threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT)).start()\n"
+            "started = time.monotonic()\n"
+            "try:\n"
+            "    mip.optimum(built.tiers[0], 60)\n"
+            "    print('finished')\n"
+            "except KeyboardInterrupt:\n"
+            "    print('stopped', time.monotonic() - started < 3)\n")
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True, timeout=120)
+    assert shown.stdout == "stopped True\n"

@@ -389,7 +389,11 @@ class _Stages:
             self.hint = first.solution
         if self.hint is not None:
             wall = max(0.01, wall - (time.monotonic() - started))
-            settled = self._second_opinion(tier, index, count, MIP_SHARE * wall)
+            try:
+                settled = self._second_opinion(tier, index, count, MIP_SHARE * wall)
+            except KeyboardInterrupt:  # Ctrl-C while HiGHS ran: the stage's plan so far
+                return StageOutcome(cp_model.FEASIBLE, self.hint, _value_of(tier, self.hint),
+                                    first.bound, interrupted=True)
             if settled is not None:
                 return settled
         wall = max(0.01, self._budget(count - index, clock=True))
