@@ -12,11 +12,13 @@ The model here is a *relaxation* of the rules: every plan CP-SAT's model accepts
 solution of it with the same or a lower goal value, so its optimum is a floor no plan can go
 below. Rules it leaves out only weaken it: months an agreed (Existing) secondment covers are
 not counted at all, posts that may be directly funded count no vacancies, handovers to or
-from an agreed secondment are not counted, and cooling-off between a person's secondments is
-left out. The rows: at most one holder per post and month past the newcomer's first overlap
-months and one newcomer in them, no back-to-back start without the overlap, the outgoing
-holder leaving when the overlap ends (R1, R6), handovers per month (R7), staff out per agency
-and month (R8, R9), cost per agency and financial year (R10), secondments per person (R11).
+from an agreed secondment are not counted, a person with an agreed secondment may have any
+number of new ones, and cooling-off between a person's secondments is left out. The rows:
+at most one holder per post and month past the newcomer's first overlap months and one
+newcomer in them, no back-to-back start without the overlap (unless a third holder bridges
+the two), the outgoing holder leaving when the overlap ends (R1, R6), handovers per month
+(R7), staff out per agency and month (R8, R9), cost per agency and financial year (R10),
+secondments per person (R11).
 
 The solver uses the floor and the plan only when HiGHS proves the optimum (see
 ``solve._Stages``): the plan, fixed in CP-SAT's model, must reach that value there too, so a
