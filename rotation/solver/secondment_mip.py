@@ -44,6 +44,7 @@ from rotation.solver.context import SolverModel
 from rotation.solver.interrupt import POLL_SECONDS
 from rotation.solver.objective import GoalTier
 from rotation.solver.pence import budget_pence, monthly_pence
+from rotation.solver.variables import existing_spend
 
 MAX_COLUMNS = 20_000
 """Beyond this many possible secondments the model is not built (HiGHS would take longer
@@ -104,6 +105,10 @@ class SecondmentMip:
         return cls(model, columns)
 
     # -- solving ------------------------------------------------------------------------
+    def states(self, tier: GoalTier) -> bool:
+        """Whether this model states the tier (the cover, pledges and balance goals)."""
+        return self._goal(tier) is not None
+
     def optimum(self, tier: GoalTier, seconds: float) -> MipOptimum | None:
         """The tier's optimum over the relaxation, when HiGHS proves it within ``seconds``
         (None otherwise, or for a goal this model does not state)."""
@@ -247,16 +252,14 @@ class SecondmentMip:
                 cost[j] = cost.get(j, 0.0) + pence
             months[candidate.agency][j] = c.end - c.start + 1
         agreed_out: dict[tuple[str, Month], int] = defaultdict(int)
-        agreed_spend: dict[tuple[str, int], int] = defaultdict(int)
         agreed_months: dict[str, int] = defaultdict(int)
         for stint in variables.stints:
-            candidate = problem.candidates[stint.person]
+            agency_code = problem.candidates[stint.person].agency
             for t in problem.horizon:
                 if stint.covers(t):
-                    agreed_out[(candidate.agency, t)] += 1
-                    agreed_spend[(candidate.agency, financial_year(t))] += monthly_pence(
-                        problem, candidate)
-                    agreed_months[candidate.agency] += 1
+                    agreed_out[(agency_code, t)] += 1
+                    agreed_months[agency_code] += 1
+        agreed_spend = existing_spend(problem, variables.stints)
         for (code, t), terms in out.items():
             agency = problem.agency_by_code.get(code)
             cap = settings.max_secondees_per_agency
@@ -267,7 +270,7 @@ class SecondmentMip:
             agency = problem.agency_by_code.get(code)
             if agency is not None and agency.backfill_budget is not None:
                 self._add_row(terms, -math.inf,
-                              budget_pence(agency) - agreed_spend[(code, year)])
+                              budget_pence(agency) - agreed_spend.get(code, {}).get(year, 0))
 
         # R11: secondments per person (those with agreed ones are left free).
         by_person: dict[int, list[int]] = defaultdict(list)

@@ -385,8 +385,7 @@ class _Stages:
         if first.interrupted or first.status in (cp_model.OPTIMAL, cp_model.INFEASIBLE):
             return first
         if first.solution is not None:
-            hint_solution(cp, first.solution)
-            self.hint = first.solution
+            self._start_from(first.solution)
         if self.hint is not None:
             wall = max(0.01, wall - (time.monotonic() - started))
             try:
@@ -444,6 +443,8 @@ class _Stages:
                 return None
             for kept_tier, value in self.kept:
                 self.mip.keep(kept_tier, value)
+        if not self.mip.states(tier):
+            return None
         optimum = self.mip.optimum(tier, seconds)
         if optimum is None:
             # Stopped by the clock: on a busier machine this run may not repeat exactly.
@@ -463,7 +464,7 @@ class _Stages:
         if completed is not None and _value_of(tier, completed) < _value_of(tier, current):
             self.hint = completed
             return None
-        hint_solution(cp, current)  # its plan breaks a rule it leaves out, or is no better
+        self._start_from(current)  # its plan breaks a rule it leaves out, or is no better
         return None
 
     def _guided_start(self, tier: GoalTier, index: int, count: int
@@ -499,8 +500,7 @@ class _Stages:
         if end.status in (cp_model.OPTIMAL, cp_model.FEASIBLE) \
                 and solver.objective_value < value:
             plan, value = list(solver.response_proto.solution), solver.objective_value
-            hint_solution(cp, plan)
-            self.hint = plan
+            self._start_from(plan)
             self._report(tier, index, count, value, min(value, relaxation.objective))
         if not end.interrupted:
             return None, relaxation
@@ -563,8 +563,12 @@ class _Stages:
         if self.mip is not None:
             self.mip.keep(tier, round(stage.value))
         assert stage.solution is not None
-        hint_solution(cp, stage.solution)
-        self.hint = stage.solution
+        self._start_from(stage.solution)
+
+    def _start_from(self, solution: list[int]) -> None:
+        """Hint the model with a whole solution, and remember it as the plan so far."""
+        hint_solution(self.built.model.cp, solution)
+        self.hint = solution
 
 
 def _value_of(tier: GoalTier, solution: Sequence[int]) -> float:

@@ -147,7 +147,7 @@ def create_variables(cp: cp_model.CpModel, problem: Problem, domains: Domains,
                      relaxed: frozenset[str]) -> Variables:
     """Create the hold/start/end variables of every allowed pair, and the fixed stints."""
     stints = existing_stints(problem) if "R12" not in relaxed else []
-    caps = {} if "R10" in relaxed else year_caps(problem, _existing_spend(problem, stints))
+    caps = {} if "R10" in relaxed else year_caps(problem, existing_spend(problem, stints))
     pairs = []
     for (p, q), months in sorted(domains.items()):
         limits = RunLimits(shortest=problem.settings.min_secondment_months,
@@ -207,7 +207,7 @@ def _pair_variables(cp: cp_model.CpModel, p: int, q: int, months: range,
     return pair
 
 
-def _existing_spend(problem: Problem, stints: list[Stint]) -> dict[str, dict[int, int]]:
+def existing_spend(problem: Problem, stints: list[Stint]) -> dict[str, dict[int, int]]:
     """What each agency's Existing secondments cost (pence) in each financial year (R10)."""
     spend: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for stint in stints:
