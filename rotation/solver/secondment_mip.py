@@ -28,11 +28,8 @@ plan is never taken from this model alone.
 from __future__ import annotations
 
 import math
-import os
-import sys
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import highspy
@@ -41,7 +38,7 @@ import numpy as np
 from rotation.domain import Secondment
 from rotation.months import Month, financial_year
 from rotation.solver.context import SolverModel
-from rotation.solver.interrupt import POLL_SECONDS
+from rotation.solver.highs import new_highs, run_interruptibly
 from rotation.solver.objective import GoalTier
 from rotation.solver.pence import budget_pence, monthly_pence
 from rotation.solver.variables import existing_spend
@@ -78,11 +75,7 @@ class SecondmentMip:
     def __init__(self, model: SolverModel, columns: list[Column]) -> None:
         self.model = model
         self.columns = columns
-        with _standard_output_off():  # HiGHS prints its banner as it starts
-            self.highs = highspy.Highs()
-        self.highs.setOptionValue("output_flag", False)
-        self.highs.HandleUserInterrupt = True  # so that Ctrl-C can stop it (see below)
-        self.highs.setOptionValue("threads", 1)  # the same path on every run
+        self.highs = new_highs()
         self.highs.setOptionValue("presolve_rule_off", 2**15)  # probing: slow on these rows
         self.highs.setOptionValue("mip_rel_gap", 0.0)
         self.highs.setOptionValue("mip_abs_gap", 1 - 1e-3)  # every goal is a whole number
@@ -122,7 +115,7 @@ class SecondmentMip:
         highs = self.highs
         highs.changeColsCost(self.count, np.arange(self.count, dtype=np.int32), costs)
         highs.setOptionValue("time_limit", max(0.01, seconds))
-        _run_interruptibly(highs)
+        run_interruptibly(highs)
         if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None
         info = highs.getInfo()
@@ -313,36 +306,3 @@ def column_count(model: SolverModel) -> int:
 def ones(indices: Iterable[int]) -> dict[int, float]:
     """Coefficient 1 for each column index."""
     return {j: 1.0 for j in indices}
-
-
-def _run_interruptibly(highs: highspy.Highs) -> None:
-    """Run HiGHS in its own thread, so that Ctrl-C stops it at once (as ``interrupt`` does
-    for CP-SAT) and is then raised here for the stages to keep their best plan."""
-    highs.startSolve()
-    stopped = False
-    while True:
-        try:
-            finished, _ = highs.wait(POLL_SECONDS)
-        except KeyboardInterrupt:
-            highs.cancelSolve()  # it stops at its next check, within a moment
-            stopped = True
-            continue
-        if finished:
-            break
-    if stopped:
-        raise KeyboardInterrupt
-
-
-@contextmanager
-def _standard_output_off() -> Iterator[None]:
-    """Keep what compiled code writes to standard output off the planner's terminal (and out
-    of ``--json`` output)."""
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        with open(os.devnull, "w") as sink:
-            os.dup2(sink.fileno(), 1)
-            yield
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
