@@ -76,7 +76,10 @@ def run_one(engine: str, size: Size, tight: bool) -> dict[str, Any]:
         row.update(status=result.status, build=result.build_seconds,
                    first=cover_times[0][0] if cover_times else None,
                    cover_times=cover_times, objective=result.objective,
-                   bound=result.best_bound)
+                   bound=result.best_bound,
+                   floor=(result.goals.vacant_post_months
+                          if result.status == "OPTIMAL" and result.goals is not None
+                          else result.vacancy_floor))
     elif engine == "greedy":
         from greedy import solve_greedy
 
@@ -136,9 +139,9 @@ def _cell(value: Any, digits: int = 1) -> str:
 def table(results: list[tuple[str, list[dict[str, Any]]]]) -> list[str]:
     """The results as Markdown rows, engines side by side per instance."""
     lines = ["| instance | engine | status | build s | first plan s | final s | vacant | "
-             "pledge short | balance | best bound | gap | breaches | peak MB | "
+             "vacant floor | pledge short | balance | best bound | gap | breaches | peak MB | "
              "baseline time / our time to its cover |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for name, rows in results:
         ours = next(r for r in rows if r["engine"] == "rotation")
         for row in rows:
@@ -156,7 +159,8 @@ def table(results: list[tuple[str, list[dict[str, Any]]]]) -> list[str]:
             lines.append(
                 f"| {name} | {row['engine']} | {row['status']} | {_cell(row.get('build'), 2)} "
                 f"| {_cell(row.get('first'), 2)} | {_cell(row.get('final'), 2)} | "
-                f"{_cell(row.get('vacant'))} | {_cell(row.get('shortfall'))} | "
+                f"{_cell(row.get('vacant'))} | {_cell(row.get('floor'))} | "
+                f"{_cell(row.get('shortfall'))} | "
                 f"{_cell(row.get('balance'), 0)} | {_cell(row.get('bound'), 0)} | "
                 f"{_cell(gap)} | {_cell(row.get('breaches'))} | {_cell(row.get('peak_mb'), 0)} "
                 f"| {_cell(ratio)} |")

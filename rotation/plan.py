@@ -49,6 +49,8 @@ class SolveResult(BaseModel):
     goals: GoalTerms | None = None
     objective: float | None = None
     best_bound: float | None = None
+    # Vacant post-months no plan of the whole problem can go below (large problems only).
+    vacancy_floor: int | None = None
     solve_seconds: float = 0.0
     build_seconds: float = 0.0
     seed: int = 0

@@ -149,6 +149,8 @@ def solve(input_path: Path, output: Path | None, time_limit: float, seed: int, w
         proven = "interrupted — not proven optimal — best found"
     if result.shortlist:
         say(f"Note: {result.shortlist}.")
+    if result.vacancy_floor is not None:
+        say(vacancy_floor_sentence(result.vacancy_floor, goals.vacant_post_months))
     if reproducible and not result.reproducible:
         say("Note: the clock stopped the deterministic search before its own budget ran "
             "out, so a rerun may give a different plan (see README, Reproducible runs).")
@@ -166,6 +168,15 @@ def solve(input_path: Path, output: Path | None, time_limit: float, seed: int, w
         emit_json(solve_document(input_path, target, result, report))
     if result.interrupted:
         sys.exit(EXIT_INTERRUPTED)
+
+
+def vacancy_floor_sentence(floor: int, vacant: int) -> str:
+    """What the vacancy floor tells the planner about the plan's cover."""
+    if vacant <= floor:
+        return (f"No plan can have fewer than {floor} vacant post-months (how the posts' "
+                "holders can follow each other forces them): this cover is the best possible.")
+    return (f"No plan can have fewer than {floor} vacant post-months; this one has {vacant} "
+            "(the best possible lies between the two).")
 
 
 def _show_progress(progress: Progress) -> None:

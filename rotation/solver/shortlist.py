@@ -54,9 +54,11 @@ class Shortlist:
 
 
 def shortlist_domains(problem: Problem, domains: Domains, keep: Collection[Pair] = (),
-                      budget: int = PAIR_MONTH_BUDGET) -> tuple[Domains, Shortlist | None]:
-    """``domains`` cut down to fit ``budget`` pair-months, or unchanged (None) if they fit."""
-    if sum(len(months) for months in domains.values()) <= budget:
+                      budget: int | None = None) -> tuple[Domains, Shortlist | None]:
+    """``domains`` cut down to fit ``budget`` pair-months (``PAIR_MONTH_BUDGET`` unless
+    given), or unchanged (None) if they fit."""
+    budget = PAIR_MONTH_BUDGET if budget is None else budget
+    if not too_large(domains, budget):
         return domains, None
     rate = {pair: pair_rate(problem, pair) for pair in domains}
     by_person: dict[int, list[Pair]] = defaultdict(list)
@@ -77,6 +79,13 @@ def shortlist_domains(problem: Problem, domains: Domains, keep: Collection[Pair]
             break
     kept = {pair: domains[pair] for pair in sorted(chosen)}
     return kept, Shortlist(posts, field, len(kept), len(domains))
+
+
+def too_large(domains: Domains, budget: int | None = None) -> bool:
+    """Whether the pairs' months pass ``budget`` (``PAIR_MONTH_BUDGET`` unless given), so
+    that the model is built on a shortlist."""
+    budget = PAIR_MONTH_BUDGET if budget is None else budget
+    return sum(len(months) for months in domains.values()) > budget
 
 
 def pair_rate(problem: Problem, pair: Pair) -> float:

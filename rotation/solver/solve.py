@@ -30,7 +30,8 @@ from rotation.domain import Problem, Secondment
 from rotation.funded_posts import implied_stretches
 from rotation.plan import GoalTerms, SolveResult
 from rotation.solver.conflicts import describe_breaches, explain_infeasibility
-from rotation.solver.domains import Pair
+from rotation.solver.domains import Pair, restrict_domains
+from rotation.solver.floor import FLOOR_SHARE, VacancyFloor
 from rotation.solver.funding import funded_from_solution
 from rotation.solver.goals import balance_value, goal_terms
 from rotation.solver.greedy import Effort, starting_plans
@@ -40,6 +41,7 @@ from rotation.solver.objective import GoalTier
 from rotation.solver.options import Progress, SolveOptions
 from rotation.solver.relaxation import Relaxation, restricted_model, solve_relaxation
 from rotation.solver.secondment_mip import MAX_COLUMNS, SecondmentMip, column_count
+from rotation.solver.shortlist import too_large
 from rotation.solver.stability import complete_hint, hint_previous, hint_solution
 from rotation.solver.variables import Variables
 
@@ -149,36 +151,54 @@ def solve(problem: Problem, options: SolveOptions,
     common: dict[str, Any] = {"seed": options.seed, "workers": workers,
                               "time_limit": options.time_limit,
                               "reproducible": options.reproducible}
-    # Warm start: the hand planner's plan is found in a blink and reported at once; the
-    # search starts from it and, if it finds nothing better in time, it is the answer.
-    hand_plan = _hand_plan(problem, options) if not options.previous else None
-    if hand_plan is not None and on_progress is not None:
-        on_progress(Progress(goal="cover", stage=0, stages=0,
-                             value=hand_plan.goals.vacant_post_months,
-                             bound=0, elapsed=0.0, time_left=options.time_limit))
+    # A problem too large to model whole gets a floor on its vacancies, worked out on the
+    # other core while this one makes the hand plans and builds the model (see ``floor``).
+    floor = _start_floor(problem)
+    hand_plan = None
     try:
+        # Warm start: the hand planner's plan is found in a blink and reported at once; the
+        # search starts from it and, if it finds nothing better in time, it is the answer.
+        hand_plan = _hand_plan(problem, options) if not options.previous else None
+        if hand_plan is not None and on_progress is not None:
+            on_progress(Progress(goal="cover", stage=0, stages=0,
+                                 value=hand_plan.goals.vacant_post_months,
+                                 bound=0, elapsed=0.0, time_left=options.time_limit))
         start = hand_plan.secondments if hand_plan is not None else ()
         built = build_model(problem, previous=options.previous,
                             shortlist_keeping=_pairs_of(problem, (*start, *options.previous)))
         if hand_plan is not None:
             hint_previous(built.model, hand_plan.secondments)
         hint = None if built.breaches else complete_hint(built.model, HINT_SECONDS)
-    except KeyboardInterrupt:  # Ctrl-C while the model is built: the hand plan stands
+        vacancy_floor = None
+        if floor is not None:
+            waited = FLOOR_SHARE * options.time_limit - (time.monotonic() - started)
+            vacancy_floor = floor.value(waited)
+    except KeyboardInterrupt:  # Ctrl-C while the model is built: the hand plan, if made, stands
         if hand_plan is None:
             raise
         return _hand_plan_result(problem, hand_plan, interrupted=True, started=started,
                                  build_seconds=time.monotonic() - started, **common)
+    finally:
+        if floor is not None:
+            floor.stop()
     common["build_seconds"] = time.monotonic() - started
     common["shortlist"] = built.shortlist.sentence() if built.shortlist else None
     if built.breaches:
         return SolveResult(status="INFEASIBLE", conflicts=describe_breaches(built.breaches),
                            **common)
+    floor_late = floor is not None and floor.late  # the clock, not the problem, decided
+    if vacancy_floor is not None:  # no plan goes below it: the search's bound starts there
+        cover = built.tiers[0]
+        cover.least = vacancy_floor
+        built.model.cp.add(cover.total.expr() >= vacancy_floor)
 
     search_started = time.monotonic()
     deadline = search_started + options.time_limit
     stages = _Stages(built, options, workers, deadline, on_progress, hint)
     outcome = stages.run()
-    common["reproducible"] = options.reproducible and not stages.clock_stopped
+    common["reproducible"] = (options.reproducible and not stages.clock_stopped
+                              and not floor_late)
+    common["vacancy_floor"] = vacancy_floor
     if built.shortlist is not None:  # proven among the shortlisted pairs only
         outcome.proven = False
         outcome.balance_bound = None
@@ -207,6 +227,12 @@ def solve(problem: Problem, options: SolveOptions,
         secondments, funded = hand_plan.secondments, tuple(implied_stretches(problem))
         goals = hand_plan.goals
         outcome.balance_bound = None
+    if vacancy_floor is not None and goals.vacant_post_months <= vacancy_floor:
+        # The best cover any plan of the whole problem can have, shortlist or not; and then
+        # no pledged month short is the best too.
+        for goal, proven in (("cover", True), ("pledges", goals.pledge_shortfall_months == 0)):
+            if proven and goal not in outcome.proven_goals:
+                outcome.proven_goals.append(goal)
     objective = balance_value(problem.settings, goals)
     bound = None if outcome.balance_bound is None else min(objective, outcome.balance_bound)
     return SolveResult(status="OPTIMAL" if outcome.proven else "FEASIBLE",
@@ -263,6 +289,12 @@ def _hand_plan_result(problem: Problem, hand_plan: HandPlan, *,
                        funded=tuple(implied_stretches(problem)), goals=hand_plan.goals,
                        objective=balance_value(problem.settings, hand_plan.goals),
                        solve_seconds=time.monotonic() - started, **common)
+
+
+def _start_floor(problem: Problem) -> VacancyFloor | None:
+    """Start working out the vacancy floor, for a problem too large to model whole."""
+    domains = restrict_domains(problem, frozenset(), [])
+    return VacancyFloor.start(problem, domains) if too_large(domains) else None
 
 
 def _pairs_of(problem: Problem, plan: Sequence[Secondment]) -> set[Pair]:

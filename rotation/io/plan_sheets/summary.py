@@ -87,6 +87,10 @@ def summary_rows(problem: Problem, result: SolveResult, report: CheckReport,
          None),
         ("best_bound", result.best_bound,
          "Lowest objective any plan could reach, as far as the solver proved.", None),
+        ("vacancy_floor", "-" if result.vacancy_floor is None else result.vacancy_floor,
+         "Large problems: vacant post-months no plan can go below, worked out from how each "
+         "post's holders can follow each other (equal to goal 1: the cover is the best "
+         "possible). '-': not worked out.", None),
         ("solve_seconds", round(result.solve_seconds, 2), "Seconds the search took.", None),
         ("seed", result.seed, "Random seed of the search (rerun with it to repeat).", None),
         ("reproducible", "yes" if result.reproducible else "no",

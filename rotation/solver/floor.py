@@ -1,0 +1,252 @@
+"""A floor on vacant post-months for the whole problem, from each post's chain of holders.
+
+A large problem is planned on a shortlist of person-post pairs (see ``shortlist``), so the
+search's own bound holds for the shortlist only, and on its own month-by-month terms it
+stays far below the plans it finds. What forces the vacancies of a large scheme is mostly
+how its posts' holders can follow each other: when twenty posts are all filled in the first
+month, each first holder leaves within the longest secondment, and only so many handovers
+may start a month (R7), some posts must wait a month for their next holder.
+
+Each post's holders form a chain in time (R1, R6): a holder's successor either takes over
+``O`` months before the holder leaves (a handover) or starts after at least one vacant month
+(with ``O = 0``, straight after: a handover too). Here every post is a network over its
+months: from the post's first month, flow runs through secondments (one arc per run that
+anyone allowed in the post could hold: R2-R5 and R10's yearly caps, see ``runs``), handover
+arcs and vacant months to the post's last month, one unit per post. Agreed (Existing)
+secondments are arcs the flow must take. Vacant months cost 1; handovers starting in a
+month are limited across posts (R7); secondees out in a month are limited by what the
+agencies' backfill limits (R8, R9), less their agreed secondments, and the people free to
+go allow. The linear optimum of this network, rounded up, is the floor: every plan the rules
+allow is a unit flow of it with the same vacancies, so no plan has fewer.
+
+It leaves out who holds each run (people, R11, cooling-off, budgets across years) and
+``either`` posts (a funded officer may cover them), which only lowers it. On the generated
+M and L instances with ample staff it equals the best plan found (6 and 78 vacant
+post-months), so the search's cover is proven for the whole problem; where staff or budgets
+are scarce it stays well below.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+import highspy
+import numpy as np
+
+from rotation.domain import Problem
+from rotation.months import Month
+from rotation.solver.domains import Domains
+from rotation.solver.highs import new_highs
+from rotation.solver.runs import RunLimits, possible_runs, year_caps
+from rotation.solver.variables import Stint, existing_spend, existing_stints, longest_run
+
+INTEGRAL = 1e-6
+"""How far above a whole number the linear optimum may sit and still count as that number."""
+
+Node = tuple[str, Month]  # ("S", t) a secondment starts, ("E", t) one ends, ("V", t) vacant
+
+
+FLOOR_SHARE = 0.25
+"""The share of the time limit, counted from the start of the solve, the floor may take."""
+
+
+class VacancyFloor:
+    """The floor's linear program, solved in HiGHS's own thread while the caller goes on
+    (building the search's model takes one core; this takes the other)."""
+
+    def __init__(self, highs: highspy.Highs) -> None:
+        self.highs = highs
+        self.running = True
+        self.late = False  # stopped by the clock before it was ready
+
+    @classmethod
+    def start(cls, problem: Problem, domains: Domains) -> VacancyFloor | None:
+        """Start working out the floor for ``problem`` (None when its handovers do not form
+        chains: an overlap as long as the shortest secondment).
+
+        ``domains`` are every (person, post) pair and month R2-R4 allow (not shortlisted).
+        """
+        settings = problem.settings
+        overlap = settings.handover_overlap_months
+        stints = existing_stints(problem)
+        if settings.min_secondment_months <= overlap or any(
+                s.end - s.start + 1 <= overlap for s in stints):
+            return None
+        highs = _Network(problem, domains, stints).highs()
+        highs.startSolve()
+        return cls(highs)
+
+    def value(self, seconds: float) -> int | None:
+        """The floor, waiting at most ``seconds`` for it; None if it is not ready by then
+        (it is stopped) or the agreed secondments do not chain. Ctrl-C stops it at once."""
+        if self.running:
+            try:
+                finished, _ = self.highs.wait(max(0.0, seconds))
+            except KeyboardInterrupt:
+                self.stop()
+                raise
+            if not finished:
+                self.stop()
+                self.late = True
+                return None
+            self.running = False
+        if self.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None  # stopped, or agreed secondments that do not chain
+        return max(0, math.ceil(self.highs.getInfo().objective_function_value - INTEGRAL))
+
+    def stop(self) -> None:
+        """Stop the solve, if it is still running, and wait for it to end."""
+        if self.running:
+            self.highs.cancelSolve()
+            self.highs.wait()
+            self.running = False
+
+
+def vacancy_floor(problem: Problem, domains: Domains, seconds: float) -> int | None:
+    """Vacant post-months no plan of ``problem`` can go below, or None when it cannot be
+    worked out in ``seconds`` (or at all: see ``VacancyFloor.start``)."""
+    floor = VacancyFloor.start(problem, domains)
+    return None if floor is None else floor.value(seconds)
+
+
+class _Network:
+    """The linear program: columns (arcs and runs) built with their row entries, rows by key."""
+
+    def __init__(self, problem: Problem, domains: Domains, stints: list[Stint]) -> None:
+        self.problem = problem
+        self.rows: dict[object, int] = {}
+        self.lower: list[float] = []
+        self.upper: list[float] = []
+        self.costs: list[float] = []
+        self.col_lower: list[float] = []
+        self.col_upper: list[float] = []
+        self.entries: list[list[tuple[int, float]]] = []
+        runs = _post_runs(problem, domains, stints)
+        stints_by_post: dict[int, list[Stint]] = defaultdict(list)
+        for stint in stints:
+            stints_by_post[stint.post].append(stint)
+        self.out_limit = _secondees_free(problem, domains, stints)
+        for q, post in enumerate(problem.posts):
+            if post.funding == "seconded":
+                self._post(q, runs.get(q, {}), stints_by_post[q])
+
+    # -- building ------------------------------------------------------------------------
+    def _row(self, key: object, lower: float = 0.0, upper: float = 0.0) -> int:
+        index = self.rows.get(key)
+        if index is None:
+            index = self.rows[key] = len(self.lower)
+            self.lower.append(lower)
+            self.upper.append(upper)
+        return index
+
+    def _column(self, entries: list[tuple[int, float]], cost: float = 0.0,
+                fixed: bool = False) -> None:
+        self.entries.append(entries)
+        self.costs.append(cost)
+        self.col_lower.append(1.0 if fixed else 0.0)
+        self.col_upper.append(1.0)
+
+    def _arc(self, q: int, start: Node | None, end: Node | None, cost: float = 0.0,
+             extra: list[tuple[int, float]] | None = None, fixed: bool = False) -> None:
+        """An arc of post q's network: leaves ``start``, enters ``end`` (None: the sink)."""
+        entries = list(extra or [])
+        if start is not None:
+            entries.append((self._row((q, start)), -1.0))
+        if end is not None:
+            entries.append((self._row((q, end)), 1.0))
+        self._column(entries, cost, fixed)
+
+    def _post(self, q: int, runs: dict[Month, set[Month]], stints: list[Stint]) -> None:
+        problem = self.problem
+        settings = problem.settings
+        overlap = settings.handover_overlap_months
+        months = problem.post_months(problem.posts[q])
+        if not len(months):
+            return
+        first, last = months[0], months[-1]
+        counted = settings.max_handovers_per_month < len(problem.posts)
+        source = self._row((q, "source"), 1.0, 1.0)
+        self._column([(source, 1.0), (self._row((q, ("S", first))), 1.0)])
+        self._column([(source, 1.0), (self._row((q, ("V", first))), 1.0)], cost=1.0)
+        for start, ends in runs.items():
+            for end in ends:
+                held = [(self._row(("out", t), -math.inf, self.out_limit[t]), 1.0)
+                        for t in range(start, end + 1)]
+                self._arc(q, ("S", start), ("E", end), extra=held)
+        for stint in stints:
+            start, end = max(stint.start, first), min(stint.end, last)
+            if start <= end:  # agreed: the flow must take it (its staff are counted already)
+                self._arc(q, ("S", start), ("E", end), fixed=True)
+        for t in months:
+            successor = t - overlap + 1 if overlap else t + 1
+            if first <= successor <= last:
+                handover = [(self._row(("handovers", successor), -math.inf,
+                                       settings.max_handovers_per_month), 1.0)] \
+                    if counted and successor in problem.horizon else []
+                self._arc(q, ("E", t), ("S", successor), extra=handover)
+            if t < last:
+                self._arc(q, ("E", t), ("V", t + 1), cost=1.0)
+                self._arc(q, ("V", t), ("V", t + 1), cost=1.0)
+                self._arc(q, ("V", t), ("S", t + 1))
+            else:
+                self._arc(q, ("E", t), None)
+                self._arc(q, ("V", t), None)
+
+    # -- the program ---------------------------------------------------------------------
+    def highs(self) -> highspy.Highs:
+        """A HiGHS instance holding the linear program: minimise the vacant months."""
+        highs = new_highs()
+        count = len(self.entries)
+        starts = np.zeros(count + 1, dtype=np.int32)
+        starts[1:] = np.cumsum([len(entries) for entries in self.entries])
+        indices = np.array([row for entries in self.entries for row, _ in entries],
+                           dtype=np.int32)
+        values = np.array([value for entries in self.entries for _, value in entries],
+                          dtype=np.float64)
+        highs.addRows(len(self.lower), np.array(self.lower), np.array(self.upper),
+                      0, np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32),
+                      np.zeros(0))
+        highs.addCols(count, np.array(self.costs), np.array(self.col_lower),
+                      np.array(self.col_upper), len(indices), starts[:-1], indices, values)
+        return highs
+
+
+def _post_runs(problem: Problem, domains: Domains, stints: list[Stint]
+               ) -> dict[int, dict[Month, set[Month]]]:
+    """Per post, every run anyone allowed in it could hold: start month -> end months."""
+    settings = problem.settings
+    caps = year_caps(problem, existing_spend(problem, stints))
+    runs: dict[int, dict[Month, set[Month]]] = defaultdict(lambda: defaultdict(set))
+    for (p, q), months in domains.items():
+        limits = RunLimits(shortest=settings.min_secondment_months,
+                           longest=longest_run(problem, p),
+                           horizon_end=settings.horizon_end, year_cap=caps.get(p))
+        for start, ends in possible_runs(months, limits).items():
+            runs[q][start].update(ends)
+    return runs
+
+
+def _secondees_free(problem: Problem, domains: Domains, stints: list[Stint]
+                    ) -> dict[Month, int]:
+    """Per month, the most new secondees who can be out at once: over agencies, the fewer of
+    their backfill limit (R8, R9) less their agreed secondments then, and their people who
+    may hold some post then (each holds one at a time)."""
+    free: dict[tuple[str, Month], set[int]] = defaultdict(set)
+    for (p, _q), months in domains.items():
+        for t in months:
+            free[(problem.candidates[p].agency, t)].add(p)
+    agreed: dict[tuple[str, Month], int] = defaultdict(int)
+    for stint in stints:
+        for t in problem.horizon:
+            if stint.covers(t):
+                agreed[(problem.candidates[stint.person].agency, t)] += 1
+    settings = problem.settings
+    caps: dict[str, int] = {}
+    for code in {code for code, _t in free}:
+        agency = problem.agency_by_code.get(code)
+        caps[code] = settings.max_secondees_per_agency if agency is None \
+            else min(settings.max_secondees_per_agency, agency.max_concurrent)
+    return {t: sum(max(0, min(cap - agreed[(code, t)], len(free[(code, t)])))
+                   for code, cap in caps.items())
+            for t in problem.horizon}
