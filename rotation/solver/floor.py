@@ -7,13 +7,10 @@ how its posts' holders can follow each other: when twenty posts are all filled i
 month, each first holder leaves within the longest secondment, and only so many handovers
 may start a month (R7), some posts must wait a month for their next holder.
 
-Each post's holders form a chain in time (R1, R6): a holder's successor either takes over
-``O`` months before the holder leaves (a handover) or starts after at least one vacant month
-(with ``O = 0``, straight after: a handover too). Here every post is a network over its
-months: from the post's first month, flow runs through secondments (one arc per run that
-anyone allowed in the post could hold: R2-R5 and R10's yearly caps, see ``runs``), handover
-arcs and vacant months to the post's last month, one unit per post. Agreed (Existing)
-secondments are arcs the flow must take. Vacant months cost 1; handovers starting in a
+Each post's holders form a chain in time (R1, R6; see ``chains``): one unit of flow per
+post runs from its first month to its last through secondments, handovers and vacant months.
+Here a post's secondment arcs are every run anyone allowed in it could hold (R2-R5 and R10's
+yearly caps, see ``runs``), whoever holds it. Vacant months cost 1; handovers starting in a
 month are limited across posts (R7); secondees out in a month are limited by what the
 agencies' backfill limits (R8, R9), less their agreed secondments, and the people free to
 go allow. The linear optimum of this network, rounded up, is the floor: every plan the rules
@@ -36,6 +33,7 @@ import numpy as np
 
 from rotation.domain import Problem
 from rotation.months import Month
+from rotation.solver.chains import chains_hold, post_arcs
 from rotation.solver.domains import Domains
 from rotation.solver.highs import new_highs
 from rotation.solver.runs import RunLimits, possible_runs, year_caps
@@ -43,9 +41,6 @@ from rotation.solver.variables import Stint, existing_spend, existing_stints, lo
 
 INTEGRAL = 1e-6
 """How far above a whole number the linear optimum may sit and still count as that number."""
-
-Node = tuple[str, Month]  # ("S", t) a secondment starts, ("E", t) one ends, ("V", t) vacant
-
 
 FLOOR_SHARE = 0.25
 """The share of the time limit, counted from the start of the solve, the floor may take."""
@@ -67,11 +62,8 @@ class VacancyFloor:
 
         ``domains`` are every (person, post) pair and month R2-R4 allow (not shortlisted).
         """
-        settings = problem.settings
-        overlap = settings.handover_overlap_months
         stints = existing_stints(problem)
-        if settings.min_secondment_months <= overlap or any(
-                s.end - s.start + 1 <= overlap for s in stints):
+        if not chains_hold(problem, stints):
             return None
         highs = _Network(problem, domains, stints).highs()
         highs.startSolve()
@@ -147,51 +139,23 @@ class _Network:
         self.col_lower.append(1.0 if fixed else 0.0)
         self.col_upper.append(1.0)
 
-    def _arc(self, q: int, start: Node | None, end: Node | None, cost: float = 0.0,
-             extra: list[tuple[int, float]] | None = None, fixed: bool = False) -> None:
-        """An arc of post q's network: leaves ``start``, enters ``end`` (None: the sink)."""
-        entries = list(extra or [])
-        if start is not None:
-            entries.append((self._row((q, start)), -1.0))
-        if end is not None:
-            entries.append((self._row((q, end)), 1.0))
-        self._column(entries, cost, fixed)
-
     def _post(self, q: int, runs: dict[Month, set[Month]], stints: list[Stint]) -> None:
-        problem = self.problem
-        settings = problem.settings
-        overlap = settings.handover_overlap_months
-        months = problem.post_months(problem.posts[q])
-        if not len(months):
-            return
-        first, last = months[0], months[-1]
-        counted = settings.max_handovers_per_month < len(problem.posts)
+        settings = self.problem.settings
         source = self._row((q, "source"), 1.0, 1.0)
-        self._column([(source, 1.0), (self._row((q, ("S", first))), 1.0)])
-        self._column([(source, 1.0), (self._row((q, ("V", first))), 1.0)], cost=1.0)
         for start, ends in runs.items():
             for end in ends:
                 held = [(self._row(("out", t), -math.inf, self.out_limit[t]), 1.0)
                         for t in range(start, end + 1)]
-                self._arc(q, ("S", start), ("E", end), extra=held)
-        for stint in stints:
-            start, end = max(stint.start, first), min(stint.end, last)
-            if start <= end:  # agreed: the flow must take it (its staff are counted already)
-                self._arc(q, ("S", start), ("E", end), fixed=True)
-        for t in months:
-            successor = t - overlap + 1 if overlap else t + 1
-            if first <= successor <= last:
-                handover = [(self._row(("handovers", successor), -math.inf,
-                                       settings.max_handovers_per_month), 1.0)] \
-                    if counted and successor in problem.horizon else []
-                self._arc(q, ("E", t), ("S", successor), extra=handover)
-            if t < last:
-                self._arc(q, ("E", t), ("V", t + 1), cost=1.0)
-                self._arc(q, ("V", t), ("V", t + 1), cost=1.0)
-                self._arc(q, ("V", t), ("S", t + 1))
-            else:
-                self._arc(q, ("E", t), None)
-                self._arc(q, ("V", t), None)
+                self._column([*held, (self._row((q, ("S", start))), -1.0),
+                              (self._row((q, ("E", end))), 1.0)])
+        for arc in post_arcs(self.problem, q, stints):
+            entries = [(source, 1.0)] if arc.tail is None else [(self._row((q, arc.tail)), -1.0)]
+            if arc.head is not None:
+                entries.append((self._row((q, arc.head)), 1.0))
+            if arc.handover is not None:
+                entries.append((self._row(("handovers", arc.handover), -math.inf,
+                                          settings.max_handovers_per_month), 1.0))
+            self._column(entries, cost=1.0 if arc.vacant else 0.0, fixed=arc.agreed)
 
     # -- the program ---------------------------------------------------------------------
     def highs(self) -> highspy.Highs:

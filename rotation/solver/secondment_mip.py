@@ -4,21 +4,18 @@ CP-SAT's model decides month by month. On problems with scarce budgets and long 
 lengths its bound on the cover and pledge goals can stay several months below the optimum
 for a minute, because what forces the vacancies is how whole secondments fit between the
 financial years, which a month-by-month bound does not see. A model with one 0/1 column per
-possible secondment (each pair's runs, see ``runs``) sees it: HiGHS's cuts on it prove such
-covers at its root in a few seconds (measured on the generated tight S instances: 0.6-7.5 s
-where CP-SAT had not proven them in 60 s).
+possible secondment (each pair's runs, see ``runs``), and each post's holders as a chain
+(see ``chains``), sees it: HiGHS proves such goals in a few seconds (measured on the
+generated tight S instances: 0.6-7 s a goal where CP-SAT had not proven them in 60 s).
 
 The model here is a *relaxation* of the rules: every plan CP-SAT's model accepts is a
 solution of it with the same or a lower goal value, so its optimum is a floor no plan can go
-below. Rules it leaves out only weaken it: months an agreed (Existing) secondment covers are
-not counted at all, posts that may be directly funded count no vacancies, handovers to or
-from an agreed secondment are not counted, a person with an agreed secondment may have any
-number of new ones, and cooling-off between a person's secondments is left out. The rows:
-at most one holder per post and month past the newcomer's first overlap months and one
-newcomer in them, no back-to-back start without the overlap (unless a third holder bridges
-the two), the outgoing holder leaving when the overlap ends (R1, R6), handovers per month
-(R7), staff out per agency and month (R8, R9), cost per agency and financial year (R10),
-secondments per person (R11).
+below. Rules it leaves out only weaken it: vacancies in posts that may be directly funded
+are not counted, a person with an agreed secondment may have any number of new ones, and
+cooling-off between a person's secondments is left out. The rows: each post's chain of
+holders, agreed secondments included (R1, R6), with its handovers counted per month (R7);
+one post at a time per person and secondments per person (R11); staff out per agency and
+month (R8, R9); cost per agency and financial year (R10).
 
 The solver uses the floor and the plan only when HiGHS proves the optimum (see
 ``solve._Stages``): the plan, fixed in CP-SAT's model, must reach that value there too, so a
@@ -37,6 +34,7 @@ import numpy as np
 
 from rotation.domain import Secondment
 from rotation.months import Month, financial_year
+from rotation.solver.chains import Node, chains_hold, post_arcs
 from rotation.solver.context import SolverModel
 from rotation.solver.highs import new_highs, run_interruptibly
 from rotation.solver.objective import GoalTier
@@ -89,8 +87,10 @@ class SecondmentMip:
 
     @classmethod
     def of(cls, model: SolverModel) -> SecondmentMip | None:
-        """The relaxation of a model with every rule in it, or None when it would be too big."""
-        if model.relaxed or not 0 < column_count(model) <= MAX_COLUMNS:
+        """The relaxation of a model with every rule in it, or None when it would be too big
+        (or a secondment could be as short as the handover overlap: see ``chains``)."""
+        if model.relaxed or not 0 < column_count(model) <= MAX_COLUMNS \
+                or not chains_hold(model.problem, model.variables.stints):
             return None
         columns = [Column(pair.person, pair.post, start, end)
                    for pair in model.variables.pairs
@@ -183,54 +183,52 @@ class SecondmentMip:
         problem = model.problem
         settings = problem.settings
         variables = model.variables
-        overlap = settings.handover_overlap_months
-        covering: dict[tuple[int, Month], list[int]] = defaultdict(list)
-        starting: dict[tuple[int, Month], list[int]] = defaultdict(list)
-        ending: dict[tuple[int, Month], list[int]] = defaultdict(list)
-        for j, c in enumerate(self.columns):
-            for t in range(c.start, c.end + 1):
-                covering[(c.post, t)].append(j)
-            starting[(c.post, c.start)].append(j)
-            ending[(c.post, c.end)].append(j)
 
-        # R1, R6, R7 per post and month, where no agreed secondment is in the post.
+        # R1, R6, R7 and the cover goal: each post's chain of holders (see ``chains``).
+        nodes: dict[tuple[int, Node], dict[int, float]] = defaultdict(dict)
+        for j, c in enumerate(self.columns):
+            nodes[(c.post, ("S", c.start))][j] = -1.0
+            nodes[(c.post, ("E", c.end))][j] = 1.0
         handovers: dict[Month, dict[int, float]] = defaultdict(dict)
-        for q in range(len(problem.posts)):
-            agreed = variables.stints_by_post[q]
-            for t in problem.horizon:
-                if any(s.covers(t) or s.covers(t - 1) for s in agreed):
-                    continue
-                held = covering.get((q, t), [])
-                newcomers = ones(j for j in starting.get((q, t), []))
-                if overlap == 0:
-                    self._add_row(ones(held), -math.inf, 1)
-                    before = ones(ending.get((q, t - 1), []))
-                    if newcomers and before:
-                        (h,) = self._add_columns(1)
-                        self._add_row({**newcomers, **before, h: -1}, -math.inf, 1)
-                        handovers[t][h] = 1
-                    continue
-                self._add_row(ones(j for j in held if t >= self.columns[j].start + overlap),
-                              -math.inf, 1)
-                self._add_row(ones(j for j in held if t < self.columns[j].start + overlap),
-                              -math.inf, 1)
-                going_on = ones(j for j in covering.get((q, t - 1), [])
-                                if self.columns[j].end >= t)
-                # Back to back (a start right after an end) is no handover, unless someone
-                # else holds the post across the two months and the newcomer takes over.
-                self._add_row({**newcomers, **ones(ending.get((q, t - 1), [])),
-                               **{j: -1.0 for j in going_on}}, -math.inf, 1)
-                if newcomers and going_on:
-                    meet = {**newcomers, **going_on}
-                    leave = dict(meet)
-                    for j in ending.get((q, t + overlap - 1), []):
-                        leave[j] = leave.get(j, 0.0) - 1
-                    self._add_row(leave, -math.inf, 1)  # the outgoing leaves as overlap ends
-                    (h,) = self._add_columns(1)
-                    self._add_row({**meet, h: -1}, -math.inf, 1)
-                    handovers[t][h] = 1
+        vacant: dict[int, float] = {}
+        agreed: list[int] = []
+        for q, post in enumerate(problem.posts):
+            if post.funding == "funded":
+                continue  # no secondee holds it
+            counted = post.funding == "seconded"  # a funded officer may cover ``either``
+            source: dict[int, float] = {}
+            for arc in post_arcs(problem, q, variables.stints_by_post[q]):
+                (a,) = self._add_columns(1)
+                if arc.tail is None:
+                    source[a] = 1.0
+                else:
+                    nodes[(q, arc.tail)][a] = -1.0
+                if arc.head is not None:
+                    nodes[(q, arc.head)][a] = 1.0
+                if arc.vacant and counted:
+                    vacant[a] = 1.0
+                if arc.handover is not None:
+                    handovers[arc.handover][a] = 1.0
+                if arc.agreed:
+                    agreed.append(a)
+            self._add_row(source, 1, 1)
+        for terms in nodes.values():
+            self._add_row(terms, 0, 0)
         for terms in handovers.values():
             self._add_row(terms, -math.inf, settings.max_handovers_per_month)
+        if agreed:
+            self.highs.changeColsBounds(len(agreed), np.array(agreed, dtype=np.int32),
+                                        np.ones(len(agreed)), np.ones(len(agreed)))
+        self.goals["cover"] = (vacant, 0.0)
+
+        # R11: one post at a time, as agreed secondments leave room.
+        holding: dict[tuple[int, Month], dict[int, float]] = defaultdict(dict)
+        for j, c in enumerate(self.columns):
+            for t in range(c.start, c.end + 1):
+                holding[(c.person, t)][j] = 1.0
+        for (p, t), terms in holding.items():
+            busy = sum(1 for stint in variables.stints_by_person[p] if stint.covers(t))
+            self._add_row(terms, -math.inf, 1 - busy)
 
         # R8-R10 per agency, less what its agreed secondments already take.
         out: dict[tuple[str, Month], dict[int, float]] = defaultdict(dict)
@@ -273,18 +271,7 @@ class SecondmentMip:
             if not variables.stints_by_person[p]:
                 self._add_row(ones(mine), -math.inf, settings.max_secondments_per_person)
 
-        # The goals: vacant post-months and pledged months short.
-        vacant: dict[int, float] = {}
-        for q, post in enumerate(problem.posts):
-            if post.funding != "seconded":
-                continue  # a funded officer may cover an ``either`` post: not counted here
-            for t in problem.post_months(post):
-                if any(s.covers(t) for s in variables.stints_by_post[q]):
-                    continue
-                (v,) = self._add_columns(1)
-                vacant[v] = 1
-                self._add_row({**ones(covering.get((q, t), [])), v: 1}, 1, math.inf)
-        self.goals["cover"] = (vacant, 0.0)
+        # The pledge goal: pledged months short.
         short: dict[int, float] = {}
         for agency in problem.agencies:
             if agency.pledged_months is None:

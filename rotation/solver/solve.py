@@ -81,18 +81,22 @@ stage on S took 1.1 s to find the optimum that way and 1.6 s to prove it, instea
 generated S instances' balance stage 0.6-2.0 s instead of 1.6-2.9 s. Not cover or pledges:
 their relaxations are so degenerate that CLP took 10-22 s on S and Highland."""
 
-GUIDE_SHARE = 0.25
-"""The share of its stage's budget the relaxation and the restricted search may use."""
+GUIDE_SHARE = 0.05
+"""The share of its stage's budget the relaxation and the restricted search may use. Where
+the restricted search proves nothing quickly (the generated tight S instances) the second
+opinion does (see ``FIRST_LOOK_SHARE``); a quarter of the budget cost those 6-9 s a stage and
+bought nothing on the relaxed S instance or Highland."""
 
 MIP_GOALS = ("cover", "pledges", "balance")
 """Goals the whole-secondment relaxation (see ``secondment_mip``) states."""
 
-FIRST_LOOK_SHARE = 0.2
+FIRST_LOOK_SHARE = 0.05
 """The share of its stage's budget CP-SAT searches alone before, if it has not proven the
 goal, the whole-secondment relaxation is asked for the goal's optimum. On most problems
-CP-SAT proves the goal within it (Highland's pledges, the generated relaxed S instances); on
-tight ones (the generated tight S with seeds 3, 4 and 6) its bound stays months below the
-optimum for a minute while HiGHS proves the optimum in a few seconds."""
+CP-SAT proves the goal within it (the generated relaxed S instances); on tight ones (the
+generated tight S with seeds 3, 4 and 6) its bound stays months below the optimum for a
+minute while HiGHS proves the optimum in 2-7 s. With a fifth of the budget those took 27-30
+s in all; with a twentieth 12-15 s (Highland's pledges: 3.4 s instead of 2.4)."""
 
 MIP_SHARE = 0.5
 """The share of the stage's remaining wall-clock budget HiGHS may take for that optimum."""
