@@ -118,7 +118,13 @@ class _Network:
         stints_by_post: dict[int, list[Stint]] = defaultdict(list)
         for stint in stints:
             stints_by_post[stint.post].append(stint)
-        self.out_limit = _secondees_free(problem, domains, stints)
+        # Months in which the agencies' limits could bind: fewer may be out than the posts
+        # could hold (two a post during a handover). Leaving the others out halves the
+        # time on the generated 150-post problem.
+        posts = sum(1 for post in problem.posts if post.funding == "seconded")
+        most = posts * (2 if problem.settings.handover_overlap_months else 1)
+        self.out_limit = {t: limit for t, limit in _secondees_free(problem, domains, stints).items()
+                          if limit < most}
         for q, post in enumerate(problem.posts):
             if post.funding == "seconded":
                 self._post(q, runs.get(q, {}), stints_by_post[q])
@@ -145,7 +151,7 @@ class _Network:
         for start, ends in runs.items():
             for end in ends:
                 held = [(self._row(("out", t), -math.inf, self.out_limit[t]), 1.0)
-                        for t in range(start, end + 1)]
+                        for t in range(start, end + 1) if t in self.out_limit]
                 self._column([*held, (self._row((q, ("S", start))), -1.0),
                               (self._row((q, ("E", end))), 1.0)])
         for arc in post_arcs(self.problem, q, stints):

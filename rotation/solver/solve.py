@@ -155,18 +155,18 @@ def solve(problem: Problem, options: SolveOptions,
     common: dict[str, Any] = {"seed": options.seed, "workers": workers,
                               "time_limit": options.time_limit,
                               "reproducible": options.reproducible}
-    # A problem too large to model whole gets a floor on its vacancies, worked out on the
-    # other core while this one makes the hand plans and builds the model (see ``floor``).
-    floor = _start_floor(problem)
-    hand_plan = None
+    # Warm start: the hand planner's plan is found in a blink and reported at once; the
+    # search starts from it and, if it finds nothing better in time, it is the answer.
+    hand_plan = _hand_plan(problem, options) if not options.previous else None
+    if hand_plan is not None and on_progress is not None:
+        on_progress(Progress(goal="cover", stage=0, stages=0,
+                             value=hand_plan.goals.vacant_post_months,
+                             bound=0, elapsed=0.0, time_left=options.time_limit))
+    floor = None
     try:
-        # Warm start: the hand planner's plan is found in a blink and reported at once; the
-        # search starts from it and, if it finds nothing better in time, it is the answer.
-        hand_plan = _hand_plan(problem, options) if not options.previous else None
-        if hand_plan is not None and on_progress is not None:
-            on_progress(Progress(goal="cover", stage=0, stages=0,
-                                 value=hand_plan.goals.vacant_post_months,
-                                 bound=0, elapsed=0.0, time_left=options.time_limit))
+        # A problem too large to model whole gets a floor on its vacancies, worked out on
+        # the other core while this one builds the model (see ``floor``).
+        floor = _start_floor(problem)
         start = hand_plan.secondments if hand_plan is not None else ()
         built = build_model(problem, previous=options.previous,
                             shortlist_keeping=_pairs_of(problem, (*start, *options.previous)))
@@ -177,7 +177,7 @@ def solve(problem: Problem, options: SolveOptions,
         if floor is not None:
             waited = FLOOR_SHARE * options.time_limit - (time.monotonic() - started)
             vacancy_floor = floor.value(waited)
-    except KeyboardInterrupt:  # Ctrl-C while the model is built: the hand plan, if made, stands
+    except KeyboardInterrupt:  # Ctrl-C while the model is built: the hand plan stands
         if hand_plan is None:
             raise
         return _hand_plan_result(problem, hand_plan, interrupted=True, started=started,
