@@ -413,12 +413,7 @@ class _Stages:
                  and (tier.goal in MIP_FIRST_GOALS or self.mip_settled))
         if asked:  # the relaxation first: its optimum as the floor, its plan as the hint
             wall = self._budget(count - index, clock=True)
-            try:
-                settled = self._second_opinion(tier, index, count, MIP_SHARE * wall)
-            except KeyboardInterrupt:  # Ctrl-C while HiGHS ran: the stage's plan so far
-                assert self.hint is not None
-                return StageOutcome(cp_model.FEASIBLE, self.hint, _value_of(tier, self.hint),
-                                    0.0, interrupted=True)
+            settled = self._asked(tier, index, count, MIP_SHARE * wall, bound=0.0)
             if settled is not None:
                 return settled
         # The relaxation, when solved: its bound is shown until CP-SAT's own catches up, and
@@ -436,9 +431,7 @@ class _Stages:
         relaxed_bound = None if relaxation is None else relaxation.objective
         budget = self._budget(count - index)
         wall = self._budget(count - index, clock=True)
-        if not self.second_opinion or tier.goal not in MIP_GOALS:
-            return self._search(tier, index, count, searched, budget, wall, relaxed_bound)
-        if asked:  # the relaxation had its say first: CP-SAT searches the rest of the stage
+        if asked or not self.second_opinion or tier.goal not in MIP_GOALS:
             return self._search(tier, index, count, searched, budget, wall, relaxed_bound)
         # CP-SAT first; if it has not proven the goal, the relaxation's optimum as its floor.
         started = time.monotonic()
@@ -450,11 +443,7 @@ class _Stages:
             self._start_from(first.solution)
         if self.hint is not None:
             wall = max(0.01, wall - (time.monotonic() - started))
-            try:
-                settled = self._second_opinion(tier, index, count, MIP_SHARE * wall)
-            except KeyboardInterrupt:  # Ctrl-C while HiGHS ran: the stage's plan so far
-                return StageOutcome(cp_model.FEASIBLE, self.hint, _value_of(tier, self.hint),
-                                    first.bound, interrupted=True)
+            settled = self._asked(tier, index, count, MIP_SHARE * wall, bound=first.bound)
             if settled is not None:
                 return settled
         wall = max(0.01, self._budget(count - index, clock=True))
@@ -487,6 +476,17 @@ class _Stages:
         return StageOutcome(status, list(solver.response_proto.solution),
                             solver.objective_value, solver.best_objective_bound,
                             end.interrupted)
+
+    def _asked(self, tier: GoalTier, index: int, count: int, seconds: float,
+               bound: float) -> StageOutcome | None:
+        """``_second_opinion``, or on Ctrl-C while HiGHS runs the stage's plan so far (with
+        ``bound``, the stage's bound so far), marked interrupted."""
+        try:
+            return self._second_opinion(tier, index, count, seconds)
+        except KeyboardInterrupt:
+            assert self.hint is not None
+            return StageOutcome(cp_model.FEASIBLE, self.hint, _value_of(tier, self.hint),
+                                bound, interrupted=True)
 
     def _second_opinion(self, tier: GoalTier, index: int, count: int,
                         seconds: float) -> StageOutcome | None:
