@@ -13,15 +13,17 @@ from rotation.solver.options import Progress
 solve_module = importlib.import_module("rotation.solver.solve")
 
 
-def searches(monkeypatch: pytest.MonkeyPatch, problem: Any
+def searches(monkeypatch: pytest.MonkeyPatch, problem: Any, *, second_opinion: bool = False
              ) -> tuple[Any, list[tuple[str, Any]]]:
     """Solve (10 s, 2 workers), noting each CP-SAT search's goal and the model it searched.
 
     The goal is "restricted" for the search among the pairs a linear relaxation uses, which
-    reports no progress of its own. The whole-secondment relaxation (``secondment_mip``) is
-    switched off, so that every goal not settled by its starting plan is CP-SAT's to search.
+    reports no progress of its own. Unless ``second_opinion``, the whole-secondment
+    relaxation (``secondment_mip``) is switched off, so that every goal not settled by its
+    starting plan is CP-SAT's to search.
     """
-    monkeypatch.setattr(solve_module, "MIP_GOALS", ())
+    if not second_opinion:
+        monkeypatch.setattr(solve_module, "MIP_GOALS", ())
     noted: list[tuple[str, Any]] = []
     real = solve_module.solve_interruptibly
 
@@ -35,7 +37,8 @@ def searches(monkeypatch: pytest.MonkeyPatch, problem: Any
     return result, noted
 
 
-def searched_goals(monkeypatch: pytest.MonkeyPatch, problem: Any) -> tuple[Any, list[str]]:
+def searched_goals(monkeypatch: pytest.MonkeyPatch, problem: Any, *,
+                   second_opinion: bool = False) -> tuple[Any, list[str]]:
     """Solve as ``searches`` does, noting only the goal of every search that ran."""
-    result, noted = searches(monkeypatch, problem)
+    result, noted = searches(monkeypatch, problem, second_opinion=second_opinion)
     return result, [goal for goal, _ in noted]

@@ -17,6 +17,7 @@ from rotation.solver import SolveOptions, solve
 from rotation.solver.model import build_model
 from rotation.solver.secondment_mip import SecondmentMip
 from rotation.solver.stability import complete_hint, hint_previous
+from tests.searches import searched_goals
 from tests.test_solver_properties import random_problem
 
 solve_module = importlib.import_module("rotation.solver.solve")
@@ -84,15 +85,7 @@ def test_tight_cover_and_pledges_ask_the_relaxation_before_any_search(
     # The starting plan leaves vacancies and pledged months short: the relaxation is asked
     # first and settles both goals, and, having done so, the balance too; CP-SAT never
     # searches (before, it searched each goal first and took 6-7 s instead of about 1).
-    searched: list[str] = []
-    real = solve_module.solve_interruptibly
-
-    def noting(solver: Any, cp: Any, reporter: Any = None) -> Any:
-        searched.append(reporter.tier.goal if reporter else "restricted")
-        return real(solver, cp, reporter)
-
-    monkeypatch.setattr(solve_module, "solve_interruptibly", noting)
-    result = solve(_tight(), SolveOptions(time_limit=30, workers=2))
+    result, searched = searched_goals(monkeypatch, _tight(), second_opinion=True)
     assert result.status == "OPTIMAL"
     assert searched == []
 
