@@ -21,6 +21,7 @@ secondments are arcs the flow must take, clipped to the post's months in the hor
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -31,6 +32,14 @@ from rotation.solver.variables import Stint
 Node = tuple[str, Month]
 """``("S", t)``: a secondment starts in t; ``("E", t)``: one ends in t; ``("V", t)``: the
 post is vacant in t."""
+
+
+RowKey = tuple[object, ...]
+"""A row of the networks: ``("flow", q, node)`` what enters a node of post q less what leaves
+it (0); ``("source", q)`` the unit leaving post q's source (1); ``("handovers", t)`` the
+handovers starting in month t (at most R7's limit)."""
+
+Terms = list[tuple[RowKey, float]]
 
 
 @dataclass(frozen=True)
@@ -80,3 +89,27 @@ def post_arcs(problem: Problem, q: int, stints: Sequence[Stint]) -> Iterator[Arc
         else:
             yield Arc(("E", t), None)
             yield Arc(("V", t), None)
+
+
+def run_terms(q: int, start: Month, end: Month) -> Terms:
+    """A secondment of post q's rows: it leaves the month it starts and enters the one it ends."""
+    return [(("flow", q, ("S", start)), -1.0), (("flow", q, ("E", end)), 1.0)]
+
+
+def arc_terms(q: int, arc: Arc) -> Terms:
+    """Another arc of post q (see ``post_arcs``) in the rows."""
+    terms: Terms = [(("source", q), 1.0) if arc.tail is None else (("flow", q, arc.tail), -1.0)]
+    if arc.head is not None:
+        terms.append((("flow", q, arc.head), 1.0))
+    if arc.handover is not None:
+        terms.append((("handovers", arc.handover), 1.0))
+    return terms
+
+
+def row_bounds(problem: Problem, key: RowKey) -> tuple[float, float]:
+    """The lower and upper bound of a row (see ``RowKey``)."""
+    if key[0] == "source":
+        return 1.0, 1.0
+    if key[0] == "handovers":
+        return -math.inf, problem.settings.max_handovers_per_month
+    return 0.0, 0.0

@@ -33,7 +33,14 @@ import numpy as np
 
 from rotation.domain import Problem
 from rotation.months import Month
-from rotation.solver.chains import chains_hold, post_arcs
+from rotation.solver.chains import (
+    Terms,
+    arc_terms,
+    chains_hold,
+    post_arcs,
+    row_bounds,
+    run_terms,
+)
 from rotation.solver.domains import Domains
 from rotation.solver.highs import new_highs
 from rotation.solver.runs import RunLimits, possible_runs, year_caps
@@ -146,22 +153,19 @@ class _Network:
         self.col_upper.append(1.0)
 
     def _post(self, q: int, runs: dict[Month, set[Month]], stints: list[Stint]) -> None:
-        settings = self.problem.settings
-        source = self._row((q, "source"), 1.0, 1.0)
         for start, ends in runs.items():
             for end in ends:
                 held = [(self._row(("out", t), -math.inf, self.out_limit[t]), 1.0)
                         for t in range(start, end + 1) if t in self.out_limit]
-                self._column([*held, (self._row((q, ("S", start))), -1.0),
-                              (self._row((q, ("E", end))), 1.0)])
+                self._column([*held, *self._entries(run_terms(q, start, end))])
         for arc in post_arcs(self.problem, q, stints):
-            entries = [(source, 1.0)] if arc.tail is None else [(self._row((q, arc.tail)), -1.0)]
-            if arc.head is not None:
-                entries.append((self._row((q, arc.head)), 1.0))
-            if arc.handover is not None:
-                entries.append((self._row(("handovers", arc.handover), -math.inf,
-                                          settings.max_handovers_per_month), 1.0))
-            self._column(entries, cost=1.0 if arc.vacant else 0.0, fixed=arc.agreed)
+            self._column(self._entries(arc_terms(q, arc)), cost=1.0 if arc.vacant else 0.0,
+                         fixed=arc.agreed)
+
+    def _entries(self, terms: Terms) -> list[tuple[int, float]]:
+        """The network's terms (see ``chains``) as row indices and coefficients."""
+        return [(self._row(key, *row_bounds(self.problem, key)), coefficient)
+                for key, coefficient in terms]
 
     # -- the program ---------------------------------------------------------------------
     def highs(self) -> highspy.Highs:

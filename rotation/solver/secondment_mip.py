@@ -34,7 +34,7 @@ import numpy as np
 
 from rotation.domain import Secondment
 from rotation.months import Month, financial_year
-from rotation.solver.chains import Node, chains_hold, post_arcs
+from rotation.solver.chains import RowKey, arc_terms, chains_hold, post_arcs, row_bounds, run_terms
 from rotation.solver.context import SolverModel
 from rotation.solver.highs import new_highs, run_interruptibly
 from rotation.solver.objective import GoalTier
@@ -185,37 +185,27 @@ class SecondmentMip:
         variables = model.variables
 
         # R1, R6, R7 and the cover goal: each post's chain of holders (see ``chains``).
-        nodes: dict[tuple[int, Node], dict[int, float]] = defaultdict(dict)
+        network: dict[RowKey, dict[int, float]] = defaultdict(dict)
         for j, c in enumerate(self.columns):
-            nodes[(c.post, ("S", c.start))][j] = -1.0
-            nodes[(c.post, ("E", c.end))][j] = 1.0
-        handovers: dict[Month, dict[int, float]] = defaultdict(dict)
+            for key, coefficient in run_terms(c.post, c.start, c.end):
+                network[key][j] = coefficient
         vacant: dict[int, float] = {}
         agreed: list[int] = []
         for q, post in enumerate(problem.posts):
             if post.funding == "funded":
                 continue  # no secondee holds it
             counted = post.funding == "seconded"  # a funded officer may cover ``either``
-            source: dict[int, float] = {}
             for arc in post_arcs(problem, q, variables.stints_by_post[q]):
                 (a,) = self._add_columns(1)
-                if arc.tail is None:
-                    source[a] = 1.0
-                else:
-                    nodes[(q, arc.tail)][a] = -1.0
-                if arc.head is not None:
-                    nodes[(q, arc.head)][a] = 1.0
+                for key, coefficient in arc_terms(q, arc):
+                    network[key][a] = coefficient
                 if arc.vacant and counted:
                     vacant[a] = 1.0
-                if arc.handover is not None:
-                    handovers[arc.handover][a] = 1.0
                 if arc.agreed:
                     agreed.append(a)
-            self._add_row(source, 1, 1)
-        for terms in nodes.values():
-            self._add_row(terms, 0, 0)
-        for terms in handovers.values():
-            self._add_row(terms, -math.inf, settings.max_handovers_per_month)
+        order = {"source": 0, "flow": 1, "handovers": 2}  # HiGHS's path depends on it
+        for key, terms in sorted(network.items(), key=lambda item: order[str(item[0][0])]):
+            self._add_row(terms, *row_bounds(problem, key))
         if agreed:
             self.highs.changeColsBounds(len(agreed), np.array(agreed, dtype=np.int32),
                                         np.ones(len(agreed)), np.ones(len(agreed)))
