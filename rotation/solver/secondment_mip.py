@@ -26,20 +26,28 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import highspy
 import numpy as np
 
-from rotation.domain import Secondment
+from rotation.domain import Problem, Secondment
 from rotation.months import Month, financial_year
-from rotation.solver.chains import RowKey, arc_terms, chains_hold, post_arcs, row_bounds, run_terms
+from rotation.solver.chains import (
+    RowKey,
+    Terms,
+    arc_terms,
+    chains_hold,
+    post_arcs,
+    row_bounds,
+    run_terms,
+)
 from rotation.solver.context import SolverModel
 from rotation.solver.highs import new_highs, run_interruptibly
 from rotation.solver.objective import GoalTier
 from rotation.solver.pence import budget_pence, monthly_pence
-from rotation.solver.variables import existing_spend
+from rotation.solver.variables import Stint, existing_spend
 
 MAX_COLUMNS = 20_000
 """Beyond this many possible secondments the model is not built (HiGHS would take longer
@@ -181,7 +189,6 @@ class SecondmentMip:
     def _rows(self) -> None:
         model = self.model
         problem = model.problem
-        settings = problem.settings
         variables = model.variables
 
         # R1, R6, R7 and the cover goal: each post's chain of holders (see ``chains``).
@@ -211,75 +218,101 @@ class SecondmentMip:
                                         np.ones(len(agreed)), np.ones(len(agreed)))
         self.goals["cover"] = (vacant, 0.0)
 
-        # R11: one post at a time, as agreed secondments leave room.
-        holding: dict[tuple[int, Month], dict[int, float]] = defaultdict(dict)
+        # R8-R11 and the pledges (see ``RuleRows``), in a fixed order of kinds.
+        rules = RuleRows(problem, variables.stints)
+        by_kind: dict[str, dict[RowKey, dict[int, float]]] = {
+            kind: defaultdict(dict) for kind in RuleRows.KINDS}
+        for code in rules.owed:  # in the agencies' order
+            by_kind["pledged"][("pledged", code)] = {}
         for j, c in enumerate(self.columns):
-            for t in range(c.start, c.end + 1):
-                holding[(c.person, t)][j] = 1.0
-        for (p, t), terms in holding.items():
-            busy = sum(1 for stint in variables.stints_by_person[p] if stint.covers(t))
-            self._add_row(terms, -math.inf, 1 - busy)
+            for key, coefficient in rules.terms(c.person, c.start, c.end):
+                by_kind[str(key[0])][key][j] = coefficient
+        short: dict[int, float] = {}
+        for code in rules.owed:  # the pledge goal: pledged months short
+            (s,) = self._add_columns(1, upper=rules.owed[code])
+            short[s] = 1
+            by_kind["pledged"][("pledged", code)][s] = 1
+        for kind in RuleRows.KINDS:
+            for key, terms in by_kind[kind].items():
+                self._add_row(terms, *rules.bounds(key))
+        self.goals["pledges"] = (short, 0.0)
 
-        # R8-R10 per agency, less what its agreed secondments already take.
-        out: dict[tuple[str, Month], dict[int, float]] = defaultdict(dict)
-        spend: dict[tuple[str, int], dict[int, float]] = defaultdict(dict)
-        months: dict[str, dict[int, float]] = defaultdict(dict)
-        for j, c in enumerate(self.columns):
-            candidate = problem.candidates[c.person]
-            pence = monthly_pence(problem, candidate)
-            for t in range(c.start, c.end + 1):
-                out[(candidate.agency, t)][j] = 1
-                cost = spend[(candidate.agency, financial_year(t))]
-                cost[j] = cost.get(j, 0.0) + pence
-            months[candidate.agency][j] = c.end - c.start + 1
+
+class RuleRows:
+    """The rows of a whole-secondment model besides each post's chain (see ``chains``), each
+    less what the agreed secondments already take: one post at a time (``holding``, R11),
+    staff out per agency and month (``out``, R8, R9), cost per agency and financial year
+    (``spend``, R10), secondments per person (``person``, R11; people with agreed ones are
+    left free) and pledged months (``pledged``: at least what is owed, less the months short).
+    """
+
+    KINDS = ("holding", "out", "spend", "person", "pledged")
+
+    def __init__(self, problem: Problem, stints: Sequence[Stint]) -> None:
+        self.problem = problem
+        settings = problem.settings
+        self.busy: dict[tuple[int, Month], int] = defaultdict(int)
         agreed_out: dict[tuple[str, Month], int] = defaultdict(int)
         agreed_months: dict[str, int] = defaultdict(int)
-        for stint in variables.stints:
-            agency_code = problem.candidates[stint.person].agency
+        for stint in stints:
+            code = problem.candidates[stint.person].agency
             for t in problem.horizon:
                 if stint.covers(t):
-                    agreed_out[(agency_code, t)] += 1
-                    agreed_months[agency_code] += 1
-        agreed_spend = existing_spend(problem, variables.stints)
-        for (code, t), terms in out.items():
+                    self.busy[(stint.person, t)] += 1
+                    agreed_out[(code, t)] += 1
+                    agreed_months[code] += 1
+        self.agreed_out = agreed_out
+        self.agreed_spend = existing_spend(problem, stints)
+        self.free = {p for p in range(len(problem.candidates))} - {s.person for s in stints}
+        self.pence = [monthly_pence(problem, c) for c in problem.candidates]
+        self.budgeted = {a.agency for a in problem.agencies if a.backfill_budget is not None}
+        self.cap: dict[str, int] = {}
+        for code in {c.agency for c in problem.candidates}:
             agency = problem.agency_by_code.get(code)
-            cap = settings.max_secondees_per_agency
-            if agency is not None:
-                cap = min(cap, agency.max_concurrent)
-            self._add_row(terms, -math.inf, cap - agreed_out[(code, t)])
-        for (code, year), terms in spend.items():
-            agency = problem.agency_by_code.get(code)
-            if agency is not None and agency.backfill_budget is not None:
-                self._add_row(terms, -math.inf,
-                              budget_pence(agency) - agreed_spend.get(code, {}).get(year, 0))
+            self.cap[code] = settings.max_secondees_per_agency if agency is None \
+                else min(settings.max_secondees_per_agency, agency.max_concurrent)
+        self.owed = {a.agency: a.pledged_months - agreed_months[a.agency]
+                     for a in problem.agencies
+                     if a.pledged_months is not None
+                     and a.pledged_months > agreed_months[a.agency]}
 
-        # R11: secondments per person (those with agreed ones are left free).
-        by_person: dict[int, list[int]] = defaultdict(list)
-        for j, c in enumerate(self.columns):
-            by_person[c.person].append(j)
-        for p, mine in by_person.items():
-            if not variables.stints_by_person[p]:
-                self._add_row(ones(mine), -math.inf, settings.max_secondments_per_person)
+    def terms(self, person: int, start: Month, end: Month) -> Terms:
+        """The rows a secondment of ``person`` from ``start`` to ``end`` is in, by kind."""
+        code = self.problem.candidates[person].agency
+        months = range(start, end + 1)
+        terms: Terms = [(("holding", person, t), 1.0) for t in months]
+        terms += [(("out", code, t), 1.0) for t in months]
+        if code in self.budgeted:
+            spend: dict[int, float] = defaultdict(float)
+            for t in months:
+                spend[financial_year(t)] += self.pence[person]
+            terms += [(("spend", code, year), pence) for year, pence in spend.items()]
+        if person in self.free:
+            terms.append((("person", person), 1.0))
+        if code in self.owed:
+            terms.append((("pledged", code), float(len(months))))
+        return terms
 
-        # The pledge goal: pledged months short.
-        short: dict[int, float] = {}
-        for agency in problem.agencies:
-            if agency.pledged_months is None:
-                continue
-            owed = agency.pledged_months - agreed_months[agency.agency]
-            if owed <= 0:
-                continue
-            (s,) = self._add_columns(1, upper=owed)
-            short[s] = 1
-            self._add_row({**months.get(agency.agency, {}), s: 1}, owed, math.inf)
-        self.goals["pledges"] = (short, 0.0)
+    def bounds(self, key: RowKey) -> tuple[float, float]:
+        """A row's lower and upper bound."""
+        kind = key[0]
+        if kind == "holding":
+            return -math.inf, 1 - self.busy.get((int(key[1]), int(key[2])), 0)
+        if kind == "out":
+            code, month = str(key[1]), int(key[2])
+            return -math.inf, self.cap[code] - self.agreed_out.get((code, month), 0)
+        if kind == "spend":
+            agency = self.problem.agency_by_code[str(key[1])]
+            spent = self.agreed_spend.get(agency.agency, {}).get(int(key[2]), 0)
+            return -math.inf, budget_pence(agency) - spent
+        if kind == "person":
+            return -math.inf, self.problem.settings.max_secondments_per_person
+        if kind == "pledged":
+            return self.owed[str(key[1])], math.inf
+        raise ValueError(f"not a rule row: {key}")
 
 
 def column_count(model: SolverModel) -> int:
     """How many possible secondments (columns) the model's pairs have."""
     return sum(len(ends) for pair in model.variables.pairs for ends in pair.runs.values())
 
-
-def ones(indices: Iterable[int]) -> dict[int, float]:
-    """Coefficient 1 for each column index."""
-    return {j: 1.0 for j in indices}
