@@ -43,8 +43,7 @@ from rotation.solver.chains import (
 )
 from rotation.solver.domains import Domains
 from rotation.solver.highs import new_highs
-from rotation.solver.runs import RunLimits, possible_runs, year_caps
-from rotation.solver.variables import Stint, existing_spend, existing_stints, longest_run
+from rotation.solver.variables import Stint, every_run, existing_stints
 
 INTEGRAL = 1e-6
 """How far above a whole number the linear optimum may sit and still count as that number."""
@@ -189,14 +188,9 @@ class _Network:
 def _post_runs(problem: Problem, domains: Domains, stints: list[Stint]
                ) -> dict[int, dict[Month, set[Month]]]:
     """Per post, every run anyone allowed in it could hold: start month -> end months."""
-    settings = problem.settings
-    caps = year_caps(problem, existing_spend(problem, stints))
     runs: dict[int, dict[Month, set[Month]]] = defaultdict(lambda: defaultdict(set))
-    for (p, q), months in domains.items():
-        limits = RunLimits(shortest=settings.min_secondment_months,
-                           longest=longest_run(problem, p),
-                           horizon_end=settings.horizon_end, year_cap=caps.get(p))
-        for start, ends in possible_runs(months, limits).items():
+    for _p, q, pair_runs in every_run(problem, domains, stints):
+        for start, ends in pair_runs.items():
             runs[q][start].update(ends)
     return runs
 

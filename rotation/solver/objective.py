@@ -14,6 +14,7 @@ is recomputed exactly from the plan's goal terms.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rotation.domain import Agency, Candidate, Post
@@ -24,6 +25,8 @@ from rotation.solver.pence import budget_pence, monthly_pence
 from rotation.solver.rules_people import people_of
 from rotation.solver.tally import Tally
 from rotation.solver.variables import longest_run
+
+PerMonth = Callable[[SolverModel, Candidate, Post], int]
 
 BALANCE_SCALE = 100
 """Tier 3 is minimised in units of 1/BALANCE_SCALE of the weighted objective."""
@@ -50,11 +53,7 @@ def goal_tiers(model: SolverModel) -> list[GoalTier]:
     vacant = vacant_post_months(model)
     shortfall = pledge_shortfall_months(model)
     terms = balance_terms(model)
-    settings = model.settings
-    weights = {"preference_penalty": settings.weight_preference,
-               "travel_minutes": settings.weight_travel,
-               # backfill cost is counted in pence, its weight is per pound
-               "backfill_cost": settings.weight_cost / 100}
+    weights = _balance_weights(model)
     balance = Tally()
     for name, term in terms.items():
         balance.add(term.scaled(BALANCE_SCALE * weights[name]))
@@ -170,12 +169,8 @@ def most_months(model: SolverModel, agency: Agency) -> int:
 def balance_terms(model: SolverModel) -> dict[str, Tally]:
     """The third-tier terms whose weight is above 0, each in its own unit per secondee-month."""
     problem = model.problem
-    settings = model.settings
-    units = {"preference_penalty": (settings.weight_preference, _preference),
-             "travel_minutes": (settings.weight_travel, _travel),
-             "backfill_cost": (settings.weight_cost, _pence)}
     terms: dict[str, Tally] = {}
-    for name, (weight, per_month) in units.items():
+    for name, (weight, per_month) in _balance_units(model).items():
         if weight <= 0:
             continue
         term = Tally()
@@ -188,6 +183,32 @@ def balance_terms(model: SolverModel) -> dict[str, Tally]:
                                                 problem.posts[stint.post])
         terms[name] = term
     return terms
+
+
+def balance_rate(model: SolverModel, candidate: Candidate, post: Post) -> int:
+    """The balance tier's coefficient on one month of ``candidate`` holding ``post`` (in
+    1/``BALANCE_SCALE`` units, rounded term by term as ``goal_tiers`` does), whether or not
+    the model has a variable for it."""
+    weights = _balance_weights(model)
+    return sum(round(per_month(model, candidate, post) * BALANCE_SCALE * weights[name])
+               for name, (weight, per_month) in _balance_units(model).items() if weight > 0)
+
+
+def _balance_weights(model: SolverModel) -> dict[str, float]:
+    """Each balance term's weight per unit (backfill cost is counted in pence, its weight is
+    per pound)."""
+    settings = model.settings
+    return {"preference_penalty": settings.weight_preference,
+            "travel_minutes": settings.weight_travel,
+            "backfill_cost": settings.weight_cost / 100}
+
+
+def _balance_units(model: SolverModel) -> dict[str, tuple[float, PerMonth]]:
+    """Each balance term's weight and its amount per secondee-month."""
+    settings = model.settings
+    return {"preference_penalty": (settings.weight_preference, _preference),
+            "travel_minutes": (settings.weight_travel, _travel),
+            "backfill_cost": (settings.weight_cost, _pence)}
 
 
 def _preference(model: SolverModel, candidate: Candidate, post: Post) -> int:

@@ -297,13 +297,13 @@ class RuleRows:
         """A row's lower and upper bound."""
         kind = key[0]
         if kind == "holding":
-            return -math.inf, 1 - self.busy.get((int(key[1]), int(key[2])), 0)
+            return -math.inf, 1 - self.busy.get((int(str(key[1])), int(str(key[2]))), 0)
         if kind == "out":
-            code, month = str(key[1]), int(key[2])
+            code, month = str(key[1]), int(str(key[2]))
             return -math.inf, self.cap[code] - self.agreed_out.get((code, month), 0)
         if kind == "spend":
             agency = self.problem.agency_by_code[str(key[1])]
-            spent = self.agreed_spend.get(agency.agency, {}).get(int(key[2]), 0)
+            spent = self.agreed_spend.get(agency.agency, {}).get(int(str(key[2])), 0)
             return -math.inf, budget_pence(agency) - spent
         if kind == "person":
             return -math.inf, self.problem.settings.max_secondments_per_person

@@ -20,6 +20,7 @@ Indices (into ``problem.candidates`` and ``problem.posts``) never leave the solv
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from ortools.sat.python import cp_model
@@ -176,6 +177,18 @@ def longest_run(problem: Problem, person: int) -> int:
     return limit if cap is None else min(limit, cap)
 
 
+def every_run(problem: Problem, domains: Domains, stints: list[Stint]
+              ) -> Iterator[tuple[int, int, dict[Month, range]]]:
+    """Each pair of ``domains`` (person and post indices) with the runs it may have (see
+    ``runs``), with every rule in place: what ``create_variables`` gives the model's pairs."""
+    caps = year_caps(problem, existing_spend(problem, stints))
+    for (p, q), months in sorted(domains.items()):
+        limits = RunLimits(shortest=problem.settings.min_secondment_months,
+                           longest=longest_run(problem, p),
+                           horizon_end=problem.settings.horizon_end, year_cap=caps.get(p))
+        yield p, q, possible_runs(months, limits)
+
+
 def _pair_variables(cp: cp_model.CpModel, p: int, q: int, months: range,
                     limits: RunLimits) -> PairVars | None:
     # Only months some possible run (see ``runs``) covers are held at all; a run starts only
@@ -207,7 +220,7 @@ def _pair_variables(cp: cp_model.CpModel, p: int, q: int, months: range,
     return pair
 
 
-def existing_spend(problem: Problem, stints: list[Stint]) -> dict[str, dict[int, int]]:
+def existing_spend(problem: Problem, stints: Sequence[Stint]) -> dict[str, dict[int, int]]:
     """What each agency's Existing secondments cost (pence) in each financial year (R10)."""
     spend: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for stint in stints:

@@ -1,0 +1,501 @@
+"""Plans and bounds from whole secondments for a large model, pricing in only those worth having.
+
+A large model (see ``shortlist``) has too many possible secondments for the whole-secondment
+relaxation (``secondment_mip``) to take them all: 191,000 among the generated M instance's
+shortlisted pairs, 4.8 million among all of L's. Few of them could ever be in a good plan.
+Column generation finds those: the linear program starts from each post's chain arcs (see
+``chains``) and the plan so far's secondments; after each solve every possible secondment is
+priced at once (its cost less what its rows' prices, the LP's duals, say it would save) and
+those with a negative price join, the most negative first, until none is left. Then the
+linear optimum over a few thousand columns is the optimum over all of them (measured: M's
+balance in 3-6 s from about 20,000 columns, where the whole program took 18 s and 750 MB).
+
+Two things come of it:
+
+- **A plan.** HiGHS searches the columns priced in for whole secondments (a mixed-integer
+  program over them, started from the plan so far). CP-SAT checks that plan against every
+  rule (this model leaves out cooling-off, as ``secondment_mip`` does) and the stage starts
+  from it when it is better. Measured on the generated M instance: the balance from 231,383
+  to about 51,000.
+- **A bound.** For *any* row prices, weak duality bounds every plan: the rows' bounds at
+  their prices, plus each column's most negative contribution at its reduced cost. Here that
+  sum runs over every possible secondment of the *whole* problem, not only the shortlisted
+  pairs (a row's price does not depend on which pairs were shortlisted), so the bound holds
+  for every plan the rules allow; and a person's secondments are limited in it by R11's
+  count (only their ``max_secondments_per_person`` most negative prices count), which keeps it
+  close to the linear optimum. It is what lets a shortlisted plan show how far from the best
+  it can be.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+
+from rotation.domain import Secondment
+from rotation.months import Month, financial_year
+from rotation.solver.chains import (
+    RowKey,
+    Terms,
+    arc_terms,
+    chains_hold,
+    post_arcs,
+    row_bounds,
+    run_terms,
+)
+from rotation.solver.context import SolverModel
+from rotation.solver.domains import Domains
+from rotation.solver.highs import new_highs, run_interruptibly
+from rotation.solver.objective import GoalTier, balance_rate
+from rotation.solver.relaxation import ROUNDING
+from rotation.solver.secondment_mip import INTEGRAL, RuleRows
+from rotation.solver.variables import every_run
+
+PRICE_BATCH = 500
+"""Possible secondments added after each linear solve, the most negative prices first
+(measured on the generated M instance: 200 took twice the solves, 2,000 a slower program)."""
+
+PRICING_SHARE = 0.5
+"""The share of its time column generation may take; the search for whole secondments over
+the columns priced in takes the rest."""
+
+PRICE_TOLERANCE = 1e-6
+"""A price below minus this (relative to the column's cost scale) counts as negative."""
+
+ELASTIC = 10.0
+"""A goal held by a later stage may slip in the linear program at this many times the dearest
+secondment's cost a unit (never in a plan). Without it the held goals' prices swing wildly
+while few columns are in: on the generated M instance (vacancies held at 6) the balance's
+program had not converged in 7 s; a bound from it holds all the same (it only adds columns).
+"""
+
+GOALS = ("cover", "pledges", "balance")
+"""The goals this model states."""
+
+
+@dataclass(frozen=True)
+class Priced:
+    """What one goal's pricing gave: a plan (None if no better one was found), a lower bound on
+    the goal over the model's plans and one over every plan of the whole problem (in the
+    tier's units; None if the linear program was not solved), and whether the clock stopped
+    HiGHS (a run that may not repeat exactly)."""
+
+    plan: tuple[Secondment, ...] | None
+    bound: float | None
+    whole_bound: float | None
+    stopped: bool
+
+
+class Runs:
+    """Possible secondments as arrays: person and post indices, first and last month (as
+    offsets from the horizon's first month), and the balance goal's cost of each month."""
+
+    def __init__(self, model: SolverModel, runs: Iterable[tuple[int, int, dict[Month, range]]]
+                 ) -> None:
+        problem = model.problem
+        first = problem.horizon[0]
+        people: list[int] = []
+        posts: list[int] = []
+        starts: list[int] = []
+        earliest: list[int] = []
+        counts: list[int] = []
+        rates: list[float] = []
+        rate_of: dict[tuple[int, int], int] = {}
+        for p, q, pair_runs in runs:
+            rate = rate_of.get((p, q))
+            if rate is None:
+                rate = rate_of[(p, q)] = balance_rate(model, problem.candidates[p],
+                                                      problem.posts[q])
+            for start, ends in pair_runs.items():
+                people.append(p)
+                posts.append(q)
+                starts.append(start - first)
+                earliest.append(ends[0] - first)
+                counts.append(len(ends))
+                rates.append(rate)
+        count = np.array(counts, dtype=np.int64)
+        offsets = np.repeat(np.cumsum(count) - count, count)
+        self.person = np.repeat(np.array(people, dtype=np.int32), count)
+        self.post = np.repeat(np.array(posts, dtype=np.int32), count)
+        self.start = np.repeat(np.array(starts, dtype=np.int32), count)
+        self.end = (np.repeat(np.array(earliest, dtype=np.int32), count)
+                    + (np.arange(int(count.sum())) - offsets).astype(np.int32))
+        self.rate = np.repeat(np.array(rates, dtype=np.float64), count)
+        # The runs come person by person (pairs in order): where each person's begin.
+        assert np.all(np.diff(self.person) >= 0)
+        self.people, self.first_of = np.unique(self.person, return_index=True)
+
+    def least_per_person(self, values: np.ndarray, most: int, limited: Collection[int]
+                         ) -> float:
+        """The sum, person by person, of their ``most`` lowest ``values`` (one per run; all
+        of them for people not in ``limited``)."""
+        total = 0.0
+        ends = [*self.first_of[1:], len(self.person)]
+        for person, begin, end in zip(self.people, self.first_of, ends, strict=True):
+            mine = values[begin:end]
+            if person not in limited or most >= len(mine):
+                total += float(mine.sum())
+            elif most == 1:
+                total += float(mine.min())
+            elif most > 0:
+                total += float(np.partition(mine, most - 1)[:most].sum())
+        return total
+
+    def __len__(self) -> int:
+        return len(self.person)
+
+    def costs(self, goal: str) -> np.ndarray:
+        """Each run's cost under the goal (only the balance is paid by secondments)."""
+        if goal != "balance":
+            return np.zeros(len(self))
+        return self.rate * (self.end - self.start + 1)
+
+
+@dataclass
+class _Prices:
+    """One solve's row prices, arranged for pricing runs (missing rows price at 0)."""
+
+    flow_start: np.ndarray  # [post, month]: price of a secondment starting then
+    flow_end: np.ndarray  # [post, month]: price of one ending then
+    held: np.ndarray  # [person, month + 1]: running sum of a month's prices
+    person: np.ndarray  # [person]: R11's count row
+
+
+class PricedMip:
+    """The whole-secondment model of a large model, its columns priced in goal by goal."""
+
+    def __init__(self, model: SolverModel, whole: Domains | None) -> None:
+        self.model = model
+        problem = model.problem
+        variables = model.variables
+        self.problem = problem
+        self.first = problem.horizon[0]
+        self.months = len(problem.horizon)
+        self.rules = RuleRows(problem, variables.stints)
+        self.runs = Runs(model, ((pair.person, pair.post, pair.runs)
+                                 for pair in variables.pairs))
+        self.whole = self.runs if whole is None else Runs(
+            model, every_run(problem, whole, variables.stints))
+        codes = sorted({c.agency for c in problem.candidates}
+                       | {a.agency for a in problem.agencies})
+        self.agency_of = np.array([codes.index(c.agency) for c in problem.candidates],
+                                  dtype=np.int32)
+        self.codes = codes
+        self.years = sorted({financial_year(t) for t in problem.horizon})
+        self.year_of = np.array([self.years.index(financial_year(t)) for t in problem.horizon],
+                                dtype=np.int32)
+        self.pence = np.array(self.rules.pence, dtype=np.float64)
+        self.highs = new_highs()
+        self.rows: dict[RowKey, int] = {}
+        self.row_keys: list[RowKey] = []
+        self.row_lower: list[float] = []
+        self.row_upper: list[float] = []
+        # Columns other than runs (chain arcs, months short): entries and bounds, for the bound.
+        self.fixed: dict[int, tuple[list[int], list[float], float, float]] = {}
+        self.count = 0  # columns in the program
+        self.goal_columns: dict[str, list[int]] = {"cover": [], "pledges": []}
+        self.in_lp = np.full(len(self.runs), -1, dtype=np.int64)  # run -> column, or -1
+        self.run_columns: list[int] = []  # the runs in the program, in the order they came
+        self.run_at: list[int] = []  # and their columns
+        self.elastic: list[int] = []  # columns that let a kept goal slip, at a price
+        self.blind = False  # a kept goal this model does not state: its plans may break it
+        self._arcs()
+
+    @classmethod
+    def of(cls, model: SolverModel, whole: Domains | None = None) -> PricedMip | None:
+        """The priced model of ``model``, or None when its posts' holders do not form chains
+        (see ``chains``) or it has no possible secondment. ``whole``: every pair and month
+        R2-R4 allow, when the model was built on a shortlist (for the whole problem's bound)."""
+        if model.relaxed or not chains_hold(model.problem, model.variables.stints):
+            return None
+        priced = cls(model, whole)
+        return priced if len(priced.runs) else None
+
+    # -- the goals ------------------------------------------------------------------------
+    def states(self, tier: GoalTier) -> bool:
+        """Whether this model can plan for the tier (and every goal held so far)."""
+        return tier.goal in GOALS and not self.blind
+
+    def keep(self, tier: GoalTier, value: float) -> None:
+        """Hold the tier at or below ``value`` from now on, as the later stages do."""
+        columns = self.goal_columns.get(tier.goal)
+        if columns is None:
+            self.blind = True  # (the balance is the last goal: never kept)
+            return
+        if columns:
+            row = len(self.row_keys)
+            self.highs.addRow(-math.inf, value + INTEGRAL, len(columns),
+                              np.array(columns, dtype=np.int32), np.ones(len(columns)))
+            self.row_keys.append(("kept", tier.goal))
+            self.row_lower.append(-math.inf)
+            self.row_upper.append(value + INTEGRAL)
+            for column in columns:
+                self.fixed[column][0].append(row)
+                self.fixed[column][1].append(1.0)
+            # Its elastic column (see ``ELASTIC``), as much as the goal's columns can hold.
+            most = sum(self.fixed[column][3] for column in columns)
+            self.highs.addCol(0.0, 0.0, most, 1, np.array([row], dtype=np.int32),
+                              np.array([-1.0]))
+            self.fixed[self.count] = ([row], [-1.0], 0.0, most)
+            self.elastic.append(self.count)
+            self.count += 1
+
+    def improve(self, tier: GoalTier, plan: Sequence[Secondment], seconds: float
+                ) -> Priced | None:
+        """Price in the columns of the tier's goal, starting from ``plan`` (the plan so far,
+        which holds every goal kept), and search them for a better plan, all within
+        ``seconds``. None when the tier is not stated here."""
+        if not self.states(tier):
+            return None
+        started = time.monotonic()
+        goal = tier.goal
+        constant = float(tier.total.constant) if goal == "balance" else 0.0
+        self._costs(goal)
+        self._add_runs(self._runs_of(plan), goal)
+        stopped = False
+        prices: _Prices | None = None
+        duals = np.zeros(0)
+        while True:
+            left = PRICING_SHARE * seconds - (time.monotonic() - started)
+            # HiGHS holds a linear solve to its run time summed over the instance's solves.
+            limit = self.highs.getRunTime() + max(0.01, left)
+            self.highs.setOptionValue("time_limit", limit)
+            run_interruptibly(self.highs)
+            if self.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                stopped = True
+                break
+            duals = self._usable(np.array(self.highs.getSolution().row_dual))
+            prices = self._prices(duals)
+            reduced = self._reduced(self.runs, prices, goal) - prices.person[self.runs.person]
+            reduced[self.in_lp >= 0] = 0.0
+            scale = PRICE_TOLERANCE * max(1.0, float(np.abs(self.runs.costs(goal)).max()))
+            entering = np.flatnonzero(reduced < -scale)
+            if not len(entering) or time.monotonic() - started >= PRICING_SHARE * seconds:
+                break
+            ranked = entering[np.argsort(reduced[entering], kind="stable")]
+            best = ranked[:PRICE_BATCH]
+            self._add_runs(np.sort(best), goal)
+        bound = whole_bound = None
+        if prices is not None:
+            bound = self._bound(self.runs, duals, prices, goal) + constant
+            whole_bound = self._bound(self.whole, duals, prices, goal) + constant
+        found, late = self._search(plan, seconds - (time.monotonic() - started))
+        return Priced(found, bound, whole_bound, stopped or late)
+
+    # -- the columns ----------------------------------------------------------------------
+    def _row(self, key: RowKey) -> int:
+        index = self.rows.get(key)
+        if index is None:
+            kind = str(key[0])
+            lower, upper = (self.rules.bounds(key) if kind in RuleRows.KINDS
+                            else row_bounds(self.problem, key))
+            index = self.rows[key] = len(self.row_keys)
+            self.row_keys.append(key)
+            self.row_lower.append(lower)
+            self.row_upper.append(upper)
+            self.highs.addRow(lower, upper, 0, np.zeros(0, dtype=np.int32), np.zeros(0))
+        return index
+
+    def _fixed_column(self, terms: Terms, lower: float, upper: float) -> int:
+        rows = [self._row(key) for key, _ in terms]
+        values = [value for _, value in terms]
+        self.highs.addCol(0.0, lower, upper, len(rows), np.array(rows, dtype=np.int32),
+                          np.array(values, dtype=np.float64))
+        self.fixed[self.count] = (rows, values, lower, upper)
+        self.count += 1
+        return self.count - 1
+
+    def _arcs(self) -> None:
+        """Each post's chain arcs and each owing agency's months short: the columns every
+        plan needs whoever holds the posts."""
+        problem = self.problem
+        stints_by_post = self.model.variables.stints_by_post
+        for q, post in enumerate(problem.posts):
+            if post.funding == "funded":
+                continue  # no secondee holds it
+            counted = post.funding == "seconded"  # a funded officer may cover ``either``
+            for arc in post_arcs(problem, q, stints_by_post[q]):
+                column = self._fixed_column(arc_terms(q, arc), 1.0 if arc.agreed else 0.0, 1.0)
+                if arc.vacant and counted:
+                    self.goal_columns["cover"].append(column)
+        for code, owed in self.rules.owed.items():
+            column = self._fixed_column([(("pledged", code), 1.0)], 0.0, owed)
+            self.goal_columns["pledges"].append(column)
+
+    def _costs(self, goal: str) -> None:
+        """Every column's cost under the goal."""
+        costs = np.zeros(self.count)
+        costs[self.goal_columns.get(goal, [])] = 1.0
+        costs[self.elastic] = self._elastic_price(goal)
+        costs[self.run_at] = self.runs.costs(goal)[self.run_columns]
+        self.highs.changeColsCost(len(costs), np.arange(len(costs), dtype=np.int32), costs)
+
+    def _elastic_price(self, goal: str) -> float:
+        """What a unit of a held goal's slip costs (see ``ELASTIC``)."""
+        monthly = float(self.runs.rate.max()) if goal == "balance" and len(self.runs) else 0.0
+        return ELASTIC * max(1.0, monthly)
+
+    def _add_runs(self, indices: Iterable[int], goal: str) -> None:
+        """Add these runs (indices into ``self.runs``) as columns, unless already in."""
+        runs = self.runs
+        new = [int(j) for j in indices if self.in_lp[j] < 0]
+        if not new:
+            return
+        starts: list[int] = []
+        rows: list[int] = []
+        values: list[float] = []
+        for j in new:
+            p, q = int(runs.person[j]), int(runs.post[j])
+            start, end = int(runs.start[j]) + self.first, int(runs.end[j]) + self.first
+            starts.append(len(rows))
+            for key, value in [*run_terms(q, start, end), *self.rules.terms(p, start, end)]:
+                rows.append(self._row(key))
+                values.append(value)
+        costs = runs.costs(goal)[new]
+        self.highs.addCols(len(new), costs, np.zeros(len(new)), np.ones(len(new)), len(rows),
+                           np.array(starts, dtype=np.int32), np.array(rows, dtype=np.int32),
+                           np.array(values, dtype=np.float64))
+        for j in new:
+            self.in_lp[j] = self.count
+            self.run_columns.append(j)
+            self.run_at.append(self.count)
+            self.count += 1
+
+    def _runs_of(self, plan: Sequence[Secondment]) -> list[int]:
+        """The runs (indices) of a plan's new secondments that the model could hold."""
+        person = {c.person: p for p, c in enumerate(self.problem.candidates)}
+        post = {x.post: q for q, x in enumerate(self.problem.posts)}
+        runs = self.runs
+        found: list[int] = []
+        for s in plan:
+            if s.existing or s.person not in person or s.post not in post:
+                continue
+            match = np.flatnonzero((runs.person == person[s.person]) & (runs.post == post[s.post])
+                                   & (runs.start == s.start - self.first)
+                                   & (runs.end == s.end - self.first))
+            found.extend(int(j) for j in match[:1])
+        return found
+
+    # -- pricing --------------------------------------------------------------------------
+    def _usable(self, duals: np.ndarray) -> np.ndarray:
+        """The LP's row prices, with a price towards a row's open side set to 0 (so that
+        weak duality holds for them whatever the solver's accuracy)."""
+        lower, upper = np.array(self.row_lower), np.array(self.row_upper)
+        keep = ((duals > 0) & np.isfinite(lower)) | ((duals < 0) & np.isfinite(upper))
+        return np.where(keep, duals, 0.0)
+
+    def _prices(self, duals: np.ndarray) -> _Prices:
+        """The row prices by what a run pays in them (see ``chains.run_terms`` and
+        ``RuleRows.terms``)."""
+        problem = self.problem
+        posts, people, months = len(problem.posts), len(problem.candidates), self.months
+        flow_start = np.zeros((posts, months))
+        flow_end = np.zeros((posts, months))
+        holding = np.zeros((people, months))
+        out = np.zeros((len(self.codes), months))
+        spend = np.zeros((len(self.codes), len(self.years)))
+        pledged = np.zeros(len(self.codes))
+        person = np.zeros(people)
+        for key, row in self.rows.items():
+            price = duals[row]
+            if not price:
+                continue
+            kind = key[0]
+            if kind == "flow":
+                node = key[2]
+                assert isinstance(node, tuple)
+                if node[0] == "S":
+                    flow_start[int(str(key[1])), node[1] - self.first] = price
+                elif node[0] == "E":
+                    flow_end[int(str(key[1])), node[1] - self.first] = price
+            elif kind == "holding":
+                holding[int(str(key[1])), int(str(key[2])) - self.first] = price
+            elif kind == "out":
+                out[self.codes.index(str(key[1])), int(str(key[2])) - self.first] = price
+            elif kind == "spend":
+                spend[self.codes.index(str(key[1])), self.years.index(int(str(key[2])))] = price
+            elif kind == "pledged":
+                pledged[self.codes.index(str(key[1]))] = price
+            elif kind == "person":
+                person[int(str(key[1]))] = price
+        agency = self.agency_of
+        monthly = (holding + out[agency] + self.pence[:, None] * spend[agency][:, self.year_of]
+                   + pledged[agency][:, None])
+        held = np.zeros((people, months + 1))
+        held[:, 1:] = np.cumsum(monthly, axis=1)
+        return _Prices(flow_start, flow_end, held, person)
+
+    def _reduced(self, runs: Runs, prices: _Prices, goal: str) -> np.ndarray:
+        """Each run's reduced cost, leaving out R11's count row (``prices.person``)."""
+        return runs.costs(goal) - (
+            -prices.flow_start[runs.post, runs.start] + prices.flow_end[runs.post, runs.end]
+            + prices.held[runs.person, runs.end + 1] - prices.held[runs.person, runs.start])
+
+    def _bound(self, runs: Runs, duals: np.ndarray, prices: _Prices, goal: str) -> float:
+        """Weak duality over ``runs`` and the fixed columns: a lower bound on the goal (less
+        its constant) over every plan whose secondments are among ``runs``.
+
+        R11's count rows stay out of the prices: each person's runs add only their
+        ``max_secondments_per_person`` most negative reduced costs (all of them for someone
+        with an agreed secondment, who has no count row)."""
+        lower, upper = np.array(self.row_lower), np.array(self.row_upper)
+        duals = np.pad(duals, (0, len(lower) - len(duals)))  # rows added since: price 0
+        counted = np.array([key[0] != "person" for key in self.row_keys], dtype=bool)
+        from_rows = np.where(duals > 0, duals * np.where(np.isfinite(lower), lower, 0.0),
+                             duals * np.where(np.isfinite(upper), upper, 0.0))[counted]
+        fixed_costs = np.zeros(self.count)
+        fixed_costs[self.goal_columns.get(goal, [])] = 1.0
+        fixed_costs[self.elastic] = self._elastic_price(goal)
+        from_fixed = []
+        for column, (rows, values, low, high) in self.fixed.items():
+            cost = fixed_costs[column]
+            reduced = cost - float(np.dot(duals[rows], values))
+            from_fixed.append(reduced * (low if reduced > 0 else high))
+        negative = np.minimum(0.0, self._reduced(runs, prices, goal))
+        most = self.problem.settings.max_secondments_per_person
+        from_runs = runs.least_per_person(negative, most, self.rules.free)
+        size = float(np.abs(from_rows).sum() + np.abs(from_fixed).sum() + abs(from_runs))
+        return (float(from_rows.sum()) + float(sum(from_fixed)) + from_runs
+                - ROUNDING * (1.0 + size))
+
+    # -- the plan -------------------------------------------------------------------------
+    def _search(self, plan: Sequence[Secondment], seconds: float
+                ) -> tuple[tuple[Secondment, ...] | None, bool]:
+        """HiGHS's best whole plan among the columns priced in, started from ``plan``, and
+        whether the clock stopped it."""
+        columns = np.array(self.run_at, dtype=np.int32)
+        # A fresh instance: HiGHS holds a linear solve to the instance's summed run time.
+        highs = new_highs()
+        highs.passModel(self.highs.getLp())
+        highs.changeColsIntegrality(len(columns), columns,
+                                    np.full(len(columns), highspy.HighsVarType.kInteger))
+        if self.elastic:  # a plan keeps the goals held
+            elastic = np.array(self.elastic, dtype=np.int32)
+            highs.changeColsBounds(len(elastic), elastic, np.zeros(len(elastic)),
+                                   np.zeros(len(elastic)))
+        chosen = set(self._runs_of(plan))
+        start = np.array([1.0 if j in chosen else 0.0 for j in self.run_columns])
+        highs.setSolution(len(columns), columns, start)
+        highs.setOptionValue("time_limit", max(0.01, seconds))
+        run_interruptibly(highs)
+        status = highs.getModelStatus()
+        found = highs.getInfo().primal_solution_status == 2  # a feasible plan
+        values = np.array(highs.getSolution().col_value) if found else None
+        late = status != highspy.HighsModelStatus.kOptimal
+        if values is None:
+            return None, late
+        problem = self.problem
+        runs = self.runs
+        secondments = []
+        for column, j in zip(columns, self.run_columns, strict=True):
+            if values[column] > 0.5:
+                secondments.append(Secondment(
+                    person=problem.candidates[int(runs.person[j])].person,
+                    post=problem.posts[int(runs.post[j])].post,
+                    start=int(runs.start[j]) + self.first, end=int(runs.end[j]) + self.first))
+        return tuple(secondments), late

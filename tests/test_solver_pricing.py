@@ -1,0 +1,110 @@
+"""Pricing (``pricing``): its bounds never pass a proven optimum, its prices are the linear
+program's own, and a large shortlisted solve plans from it and shows how far from the best
+its plan can be."""
+
+from __future__ import annotations
+
+import importlib
+import random
+
+import numpy as np
+import pytest
+
+from rotation.checker import check_plan
+from rotation.domain import Problem
+from rotation.generate import generate_problem
+from rotation.solver import SolveOptions, solve
+from rotation.solver.domains import restrict_domains
+from rotation.solver.model import build_model
+from rotation.solver.pricing import PricedMip
+from rotation.solver.stability import complete_hint, hint_previous
+from tests.test_solver_properties import random_problem
+
+solve_module = importlib.import_module("rotation.solver.solve")
+shortlist_module = importlib.import_module("rotation.solver.shortlist")
+
+
+def _tier_value(built: object, goal: str, plan: object) -> float:
+    model = built.model  # type: ignore[attr-defined]
+    tier = next(t for t in built.tiers if t.goal == goal)  # type: ignore[attr-defined]
+    hint_previous(model, plan)  # type: ignore[arg-type]
+    solution = complete_hint(model, 10)
+    assert solution is not None
+    return float(tier.total.value(lambda var: solution[var.index]))
+
+
+def test_no_plan_goes_below_the_priced_bounds() -> None:
+    # Random tiny problems (agreed secondments, budgets, pledges, overlaps of 0-2 months):
+    # each goal's bound, for the model and for the whole problem, never passes CP-SAT's
+    # proven optimum, goal by goal with the earlier goals held as the stages hold them.
+    compared = reached = 0
+    for seed in range(200):
+        given = random_problem(random.Random(seed))
+        result = solve(given, SolveOptions(time_limit=10, workers=2))
+        if result.status != "OPTIMAL" or result.goals is None:
+            continue
+        built = build_model(given)
+        priced = PricedMip.of(built.model, restrict_domains(given, frozenset(), []))
+        if priced is None:
+            continue
+        plan = [s for s in result.secondments if not s.existing]
+        for goal in ("cover", "pledges", "balance"):
+            tier = next(t for t in built.tiers if t.goal == goal)
+            if tier.is_constant:
+                continue
+            best = _tier_value(built, goal, result.secondments)
+            found = priced.improve(tier, plan, 10)
+            assert found is not None and found.bound is not None
+            assert found.whole_bound is not None
+            assert found.bound <= best + 1e-6 and found.whole_bound <= best + 1e-6, (seed, goal)
+            compared += 1
+            reached += found.bound >= best - 1 - 1e-6 and best > 0
+            priced.keep(tier, best)
+    assert compared >= 60
+    assert reached >= 10  # a bound stuck far below would pass the first assertion alone
+
+
+def test_the_prices_are_the_linear_programs_reduced_costs() -> None:
+    given = generate_problem(posts=6, candidates=24, months=24, seed=5)
+    built = build_model(given)
+    priced = PricedMip.of(built.model)
+    assert priced is not None
+    tiers = {t.goal: t for t in built.tiers}
+    cover = priced.improve(tiers["cover"], (), 20)
+    assert cover is not None and cover.plan is not None
+    priced.keep(tiers["cover"], _tier_value(built, "cover", cover.plan))
+    found = priced.improve(tiers["balance"], cover.plan, 20)
+    assert found is not None and found.bound is not None
+    solution = priced.highs.getSolution()
+    mine = priced._prices(priced._usable(np.array(solution.row_dual)))
+    runs = np.array(priced.run_columns, dtype=np.int64)
+    reduced = (priced._reduced(priced.runs, mine, "balance")
+               - mine.person[priced.runs.person])[runs]
+    theirs = np.array(solution.col_dual)[priced.run_at]
+    assert len(runs) > 0
+    assert np.allclose(reduced, theirs, rtol=1e-7, atol=1e-3 * max(1.0, abs(theirs).max()))
+
+
+def _large(seed: int) -> Problem:
+    return generate_problem(posts=8, candidates=32, months=30, seed=seed)
+
+
+def test_a_large_shortlisted_solve_plans_from_pricing_and_shows_its_gap(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shortlist_module, "PAIR_MONTH_BUDGET", 2_000)
+    monkeypatch.setattr(solve_module, "LARGE_MODEL", 1_000)
+    given = _large(2)
+    asked: list[str] = []
+    real = PricedMip.improve
+
+    def noting(self: PricedMip, tier: object, plan: object, seconds: float) -> object:
+        asked.append(tier.goal)  # type: ignore[attr-defined]
+        return real(self, tier, plan, seconds)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(PricedMip, "improve", noting)
+    result = solve(given, SolveOptions(time_limit=20, workers=2))
+    assert result.shortlist is not None and result.has_plan
+    assert "balance" in asked
+    assert check_plan(given, result.secondments).ok
+    assert result.best_bound is not None and result.objective is not None
+    assert 0 <= result.best_bound <= result.objective + 1e-6
