@@ -8,6 +8,7 @@ from itertools import islice
 from typing import Any
 
 import pytest
+from ortools.sat.python import cp_model
 
 from rotation.checker import check_plan
 from rotation.generate import generate_problem
@@ -59,6 +60,31 @@ def test_no_search_plan_in_time_gives_the_hand_planners_plan() -> None:
     assert result.secondments in hand_plans
     assert check_plan(problem, result.secondments).ok
     assert result.goals is not None and result.best_bound is None
+
+
+def test_a_search_that_finds_nothing_keeps_the_plan_so_far(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # CP-SAT's pledge search ends with no plan of its own (as a large model's may in a short
+    # stage): the stage keeps the plan it started from, and the balance is still searched.
+    monkeypatch.setattr(solve_module, "MIP_GOALS", ())
+    real = solve_module.solve_interruptibly
+    goals: list[str] = []
+
+    def nothing_for_pledges(solver: Any, cp: Any, reporter: Any = None) -> Any:
+        goal = reporter.tier.goal if reporter else "restricted"
+        goals.append(goal)
+        if goal == "pledges":  # a search stopped before it found anything
+            solver.parameters.max_time_in_seconds = 0.0
+            real(solver, cp, reporter)
+            return SearchEnd(cp_model.UNKNOWN, interrupted=False)
+        return real(solver, cp, reporter)
+
+    monkeypatch.setattr(solve_module, "solve_interruptibly", nothing_for_pledges)
+    problem = highland_problem()
+    result = solve(problem, SolveOptions(time_limit=10, workers=2), lambda progress: None)
+    assert "pledges" in goals and goals[-1] == "balance"
+    assert result.status == "FEASIBLE" and "pledges" not in result.proven_goals
+    assert check_plan(problem, result.secondments).ok
 
 
 def test_the_hand_plan_is_reported_as_the_first_plan() -> None:
