@@ -6,18 +6,23 @@ from __future__ import annotations
 
 import importlib
 import random
+from pathlib import Path
 
 import numpy as np
 import pytest
+from openpyxl import load_workbook
 
 from rotation.checker import check_plan
+from rotation.cli.planning import balance_bound_sentence
 from rotation.domain import Problem
 from rotation.generate import generate_problem
+from rotation.io.writer import write_problem
 from rotation.solver import SolveOptions, solve
 from rotation.solver.domains import restrict_domains
 from rotation.solver.model import build_model
 from rotation.solver.pricing import PricedMip
 from rotation.solver.stability import complete_hint, hint_previous
+from tests.test_cli import run
 from tests.test_solver_properties import random_problem
 
 solve_module = importlib.import_module("rotation.solver.solve")
@@ -108,3 +113,26 @@ def test_a_large_shortlisted_solve_plans_from_pricing_and_shows_its_gap(
     assert check_plan(given, result.secondments).ok
     assert result.best_bound is not None and result.objective is not None
     assert 0 <= result.best_bound <= result.objective + 1e-6
+
+
+def test_the_planner_is_told_how_far_the_balance_can_be_from_the_best(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(shortlist_module, "PAIR_MONTH_BUDGET", 2_000)
+    monkeypatch.setattr(solve_module, "LARGE_MODEL", 1_000)
+    source, plan = tmp_path / "large.xlsx", tmp_path / "plan.xlsx"
+    write_problem(source, _large(2))
+    code, output = run("solve", source, "-o", plan, "--time-limit", "20", "--workers", "2")
+    assert code == 0, output
+    summary = {row[0]: row[1] for row in load_workbook(plan)["Summary"].iter_rows(
+        min_row=2, values_only=True)}
+    bound, balance = summary["best_bound"], summary["objective"]
+    assert bound is not None and 0 < bound <= balance + 1e-6
+    assert ("No plan with this cover and these pledges can have a balance below" in output
+            or "this balance is the best possible" in output), output
+
+
+def test_the_balance_bound_sentence() -> None:
+    assert balance_bound_sentence(50_772.2, 50_981.7) == (
+        "No plan with this cover and these pledges can have a balance below 50,772.2; this "
+        "one has 50,981.7 (within 0.4% of the best possible).")
+    assert "this balance is the best possible" in balance_bound_sentence(99.995, 100.0)

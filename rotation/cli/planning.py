@@ -151,6 +151,9 @@ def solve(input_path: Path, output: Path | None, time_limit: float, seed: int, w
         say(f"Note: {result.shortlist}.")
     if result.vacancy_floor is not None:
         say(vacancy_floor_sentence(result.vacancy_floor, goals.vacant_post_months))
+    if (result.status != "OPTIMAL" and result.best_bound is not None
+            and result.objective is not None):
+        say(balance_bound_sentence(result.best_bound, result.objective))
     if reproducible and not result.reproducible:
         say("Note: the clock stopped the deterministic search before its own budget ran "
             "out, so a rerun may give a different plan (see README, Reproducible runs).")
@@ -177,6 +180,18 @@ def vacancy_floor_sentence(floor: int, vacant: int) -> str:
                 "holders can follow each other forces them): this cover is the best possible.")
     return (f"No plan can have fewer than {floor} vacant post-months; this one has {vacant} "
             "(the best possible lies between the two).")
+
+
+def balance_bound_sentence(bound: float, balance: float) -> str:
+    """What the balance goal's bound tells the planner about the plan's balance (the goal is
+    minimised in hundredths, so a bound within one of the plan proves it)."""
+    if balance - bound < 0.01:
+        return (f"No plan with this cover and these pledges has a lower balance than "
+                f"{balance:,.1f}: this balance is the best possible.")
+    gap = (balance - bound) / balance if balance else 0.0
+    return (f"No plan with this cover and these pledges can have a balance below "
+            f"{bound:,.1f}; this one has {balance:,.1f} (within {gap:.1%} of the best "
+            "possible).")
 
 
 def _show_progress(progress: Progress) -> None:
