@@ -5,7 +5,6 @@ its plan can be."""
 from __future__ import annotations
 
 import importlib
-import random
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +22,7 @@ from rotation.solver.model import build_model
 from rotation.solver.pricing import PricedMip
 from rotation.solver.stability import complete_hint, hint_previous
 from tests.test_cli import run
-from tests.test_solver_properties import random_problem
+from tests.test_solver_properties import proven_random_problems
 
 solve_module = importlib.import_module("rotation.solver.solve")
 shortlist_module = importlib.import_module("rotation.solver.shortlist")
@@ -43,11 +42,7 @@ def test_no_plan_goes_below_the_priced_bounds() -> None:
     # each goal's bound, for the model and for the whole problem, never passes CP-SAT's
     # proven optimum, goal by goal with the earlier goals held as the stages hold them.
     compared = reached = 0
-    for seed in range(200):
-        given = random_problem(random.Random(seed))
-        result = solve(given, SolveOptions(time_limit=10, workers=2))
-        if result.status != "OPTIMAL" or result.goals is None:
-            continue
+    for given, result in proven_random_problems(200):
         built = build_model(given)
         priced = PricedMip.of(built.model, restrict_domains(given, frozenset(), []))
         if priced is None:
@@ -61,7 +56,7 @@ def test_no_plan_goes_below_the_priced_bounds() -> None:
             found = priced.improve(tier, plan, 10)
             assert found is not None and found.bound is not None
             assert found.whole_bound is not None
-            assert found.bound <= best + 1e-6 and found.whole_bound <= best + 1e-6, (seed, goal)
+            assert found.bound <= best + 1e-6 and found.whole_bound <= best + 1e-6, goal
             compared += 1
             reached += found.bound >= best - 1 - 1e-6 and best > 0
             priced.keep(tier, best)

@@ -10,15 +10,28 @@ before the horizon or run past it (some of them breaking rules on purpose).
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 
 import pytest
 
 from rotation.checker import check_plan
 from rotation.domain import Candidate, Post, Problem, Secondment
+from rotation.plan import SolveResult
 from rotation.solver import SolveOptions, solve
 from tests.factory import agency, candidate, m, post, problem
 
 AREAS = ["Area P0", "Area P1", "Area P2"]
+
+
+def proven_random_problems(count: int) -> Iterator[tuple[Problem, SolveResult]]:
+    """The first ``count`` random problems (seeds 0, 1, ...) that the solver proves optimal
+    within 10 s, each with its result: for tests that a floor or bound never passes an
+    optimum."""
+    for seed in range(count):
+        problem_ = random_problem(random.Random(seed))
+        result = solve(problem_, SolveOptions(time_limit=10, workers=2))
+        if result.status == "OPTIMAL" and result.goals is not None:
+            yield problem_, result
 
 
 def random_problem(rng: random.Random) -> Problem:
