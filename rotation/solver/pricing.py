@@ -76,6 +76,12 @@ while few columns are in: on the generated M instance (vacancies held at 6) the 
 program had not converged in 7 s; a bound from it holds all the same (it only adds columns).
 """
 
+SEARCH_GAP = 0.005
+"""HiGHS's search for whole secondments stops once its plan is proven within this share of
+the best among the columns priced in: the plan is only the CP-SAT search's start, and a
+search that ends by its own proof, not the clock, gives the same plan on every run
+(measured on the generated M instance: 3 s instead of the 7-9 s it had, at 0.3-0.4 %)."""
+
 GOALS = ("cover", "pledges", "balance")
 """The goals this model states."""
 
@@ -489,6 +495,7 @@ class PricedMip:
         chosen = set(self._runs_of(plan))
         start = np.array([1.0 if j in chosen else 0.0 for j in self.run_columns])
         highs.setSolution(len(columns), columns, start)
+        highs.setOptionValue("mip_rel_gap", SEARCH_GAP)
         highs.setOptionValue("time_limit", max(0.01, seconds))
         run_interruptibly(highs)
         status = highs.getModelStatus()
