@@ -115,11 +115,14 @@ PRICED_GOALS = ("cover", "pledges", "balance")
 """Goals whose stage, on a large model, first prices in whole secondments (see ``pricing``)
 for a plan and a bound."""
 
-PRICED_SHARE = 0.5
-"""The share of the stage's wall-clock budget pricing may take. Measured on the generated M
-instance: the balance stage's linear program converges in about 6 s and HiGHS's plan over
-its columns is within 0.4 % of the best (about 50,940, where CP-SAT alone reached 231,383
-in the whole 30 s)."""
+PRICED_SHARE = {"cover": 0.5, "pledges": 0.5, "balance": 0.9}
+"""The share of the stage's wall-clock budget pricing may take, by goal. Measured on
+generated 20-post instances (30 s): the balance's linear program converges in about 6-7 s
+and HiGHS then needs 3-13 s to find a plan within 0.5 % of the best among its columns
+(50,982 against 50,772 on the bench instance, 46,811 against 46,810 on seed 7, where with
+half the stage it had stopped at 245,021, and CP-SAT alone reached 231,383-244,414); CP-SAT
+seldom improves such a plan in the time left. The cover of the scarce-staff instance is
+CP-SAT's to find (HiGHS found none better among its columns), so its stage keeps half."""
 
 MIP_SHARE = 0.5
 """The share of the stage's remaining wall-clock budget HiGHS may take for that optimum."""
@@ -437,7 +440,7 @@ class _Stages:
         cp.minimize(tier.total.expr())
         if self.pricing and tier.goal in PRICED_GOALS and self.hint is not None:
             wall = self._budget(count - index, clock=True)
-            settled = self._priced_plan(tier, index, count, PRICED_SHARE * wall)
+            settled = self._priced_plan(tier, index, count, PRICED_SHARE[tier.goal] * wall)
             if settled is not None:
                 return settled
         asked = (self.second_opinion and tier.goal in MIP_GOALS and self.hint is not None
