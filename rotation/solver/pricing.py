@@ -18,7 +18,7 @@ Two things come of it:
   program over them, started from the plan so far). CP-SAT checks that plan against every
   rule (this model leaves out cooling-off, as ``secondment_mip`` does) and the stage starts
   from it when it is better. Measured on the generated M instance: the balance from 231,383
-  to 50,938.
+  to about 50,980.
 - **A bound.** For *any* row prices, weak duality bounds every plan: the rows' bounds at
   their prices, plus each column's most negative contribution at its reduced cost. Here that
   sum runs over every possible secondment of the *whole* problem, not only the shortlisted
