@@ -131,3 +131,29 @@ def test_the_balance_bound_sentence() -> None:
         "No plan with this cover and these pledges can have a balance below 50,772.2; this "
         "one has 50,981.7 (within 0.4% of the best possible).")
     assert "this balance is the best possible" in balance_bound_sentence(99.995, 100.0)
+
+
+def test_a_cover_found_by_pricing_binds_the_later_stages_programs(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Scarce staff: the cover stage prices whole secondments itself, then holds its cover.
+    # The balance stage's program must hold it too, or its cheapest plan leaves posts empty
+    # and no plan it finds can be used.
+    monkeypatch.setattr(shortlist_module, "PAIR_MONTH_BUDGET", 2_000)
+    monkeypatch.setattr(solve_module, "LARGE_MODEL", 1_000)
+    given = generate_problem(posts=8, candidates=32, months=30, seed=2, tight=True)
+    found: dict[str, object] = {}
+    real = PricedMip.improve
+
+    def noting(self: PricedMip, tier: object, plan: object, seconds: float) -> object:
+        priced = real(self, tier, plan, seconds)  # type: ignore[arg-type]
+        found[tier.goal] = priced  # type: ignore[attr-defined]
+        return priced
+
+    monkeypatch.setattr(PricedMip, "improve", noting)
+    result = solve(given, SolveOptions(time_limit=10, workers=2))
+    assert {"cover", "balance"} <= set(found)
+    balance = found["balance"]
+    assert balance is not None and balance.plan is not None  # type: ignore[attr-defined]
+    report = check_plan(given, [*balance.plan,  # type: ignore[attr-defined]
+                                *(s for s in result.secondments if s.existing)])
+    assert report.goals.vacant_post_months <= result.goals.vacant_post_months

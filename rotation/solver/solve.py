@@ -717,6 +717,8 @@ class _Stages:
         self.kept.append((tier, round(stage.value)))
         if self.mip is not None:
             self.mip.keep(tier, round(stage.value))
+        if self.priced is not None:
+            self.priced.keep(tier, round(stage.value))
         assert stage.solution is not None
         self._start_from(stage.solution)
 
