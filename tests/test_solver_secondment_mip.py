@@ -93,7 +93,7 @@ def test_a_problem_whose_starting_plan_is_at_its_floors_leaves_the_balance_to_cp
     monkeypatch.setattr(SecondmentMip, "optimum",
                         lambda self, tier, seconds: asked.append(tier.goal))
     given = generate_problem(posts=5, candidates=20, months=36, seed=1)
-    assert solve(given, SolveOptions(time_limit=20, workers=2)).status == "OPTIMAL"
+    assert solve(given, SolveOptions(time_limit=60, workers=2)).status == "OPTIMAL"
     assert asked == []
 
 
