@@ -64,11 +64,50 @@ def test_no_plan_goes_below_the_priced_bounds() -> None:
     assert reached >= 10  # a bound stuck far below would pass the first assertion alone
 
 
-def test_the_prices_are_the_linear_programs_reduced_costs() -> None:
+def test_the_path_prices_are_the_programs_reduced_costs() -> None:
+    # Each post's path's price, worked out from the rows' prices as pricing works it out
+    # (secondments' months and counts, handovers, vacant months, the post's own row), is
+    # HiGHS's reduced cost of that path's column.
+    given = generate_problem(posts=6, candidates=24, months=24, seed=5)
+    built = build_model(given)
+    priced = PricedMip.of(built.model)
+    assert priced is not None and priced.paths is not None
+    tiers = {t.goal: t for t in built.tiers}
+    cover = priced.improve(tiers["cover"], (), 20)
+    assert cover is not None and cover.plan is not None
+    priced.keep(tiers["cover"], _tier_value(built, "cover", cover.plan))
+    found = priced.improve(tiers["balance"], cover.plan, 20)
+    assert found is not None and found.bound is not None
+    master = priced.paths
+    solution = master.highs.getSolution()
+    duals = np.array(solution.row_dual)
+    prices = priced.arrange_prices(master.rows, duals)
+    runs = priced.runs
+    first = given.horizon[0]
+    kept_cover = duals[master.rows[("kept", "cover")]]
+    theirs = np.array(solution.col_dual)[master.path_columns]
+    mine = []
+    for path in master.paths:
+        price = -duals[master.rows[("source", path.q)]] - path.vacant * kept_cover
+        for j in path.runs:
+            p, start, end = int(runs.person[j]), int(runs.start[j]), int(runs.end[j])
+            price += float(runs.rate[j]) * (end - start + 1) - prices.person[p] - (
+                prices.held[p, end + 1] - prices.held[p, start])
+        price -= sum(duals[master.rows[("handovers", month + first)]]
+                     for month in path.handovers)
+        mine.append(price)
+    assert len(mine) > len(given.posts)  # paths were priced in beyond the plan's own
+    assert np.allclose(mine, theirs, rtol=1e-7, atol=1e-3 * max(1.0, abs(theirs).max()))
+
+
+def test_the_run_prices_are_the_linear_programs_reduced_costs() -> None:
+    # Without whole paths (a network an agreed secondment runs back through), secondments
+    # are priced in one by one, at the reduced costs of the chain program's columns.
     given = generate_problem(posts=6, candidates=24, months=24, seed=5)
     built = build_model(given)
     priced = PricedMip.of(built.model)
     assert priced is not None
+    priced.paths = None
     tiers = {t.goal: t for t in built.tiers}
     cover = priced.improve(tiers["cover"], (), 20)
     assert cover is not None and cover.plan is not None

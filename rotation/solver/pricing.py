@@ -54,6 +54,7 @@ from rotation.solver.context import SolverModel
 from rotation.solver.domains import Domains
 from rotation.solver.highs import new_highs, run_interruptibly
 from rotation.solver.objective import GoalTier, balance_rate
+from rotation.solver.paths import PathMaster
 from rotation.solver.relaxation import ROUNDING
 from rotation.solver.secondment_mip import INTEGRAL, RuleRows
 from rotation.solver.variables import every_run
@@ -65,6 +66,10 @@ PRICE_BATCH = 500
 PRICING_SHARE = 0.5
 """The share of its time column generation may take; the search for whole secondments over
 the columns priced in takes the rest."""
+
+PATH_SEARCH_SHARE = 0.5
+"""The share of the search's time the search among whole paths (see ``paths``) may take;
+the search that recombines their secondments takes the rest."""
 
 PRICE_TOLERANCE = 1e-6
 """A price below minus this (relative to the column's cost scale) counts as negative."""
@@ -184,7 +189,7 @@ class PricedMip:
         self.problem = problem
         self.first = problem.horizon[0]
         self.months = len(problem.horizon)
-        self.rules = RuleRows(problem, variables.stints)
+        self.rules = RuleRows(problem, variables.stints, implied_holding=False)
         self.runs = Runs(model, ((pair.person, pair.post, pair.runs)
                                  for pair in variables.pairs))
         self.whole = self.runs if whole is None else Runs(
@@ -213,6 +218,8 @@ class PricedMip:
         self.elastic: list[int] = []  # columns that let a kept goal slip, at a price
         self.blind = False  # a kept goal this model does not state: its plans may break it
         self._arcs()
+        # Whole chains of each post priced in (see ``paths``), where its network allows.
+        self.paths = PathMaster.of(self)
 
     @classmethod
     def of(cls, model: SolverModel, whole: Domains | None = None) -> PricedMip | None:
@@ -235,6 +242,8 @@ class PricedMip:
         if columns is None:
             self.blind = True  # (the balance is the last goal: never kept)
             return
+        if self.paths is not None:
+            self.paths.keep(tier.goal, value)
         if columns:
             row = len(self.row_keys)
             self.highs.addRow(-math.inf, value + INTEGRAL, len(columns),
@@ -264,6 +273,23 @@ class PricedMip:
         goal = tier.goal
         constant = float(tier.total.constant) if goal == "balance" else 0.0
         self._costs(goal)
+        if self.paths is not None:
+            generated = self.paths.generate(goal, self._runs_of(plan), PRICING_SHARE * seconds)
+            # Whole paths first (a small program: a plan in seconds even where the one below
+            # cannot solve its first linear program in the time), then their secondments
+            # recombined, from the better plan.
+            left = seconds - (time.monotonic() - started)
+            chosen, late = self.paths.search(PATH_SEARCH_SHARE * left)
+            whole_paths = None if chosen is None else self._secondments(chosen)
+            start = plan if whole_paths is None else whole_paths
+            self._add_runs(generated.runs, goal)
+            self._add_runs(self._runs_of(start), goal)
+            found, stopped = self._search(start, seconds - (time.monotonic() - started))
+            return Priced(whole_paths if found is None else found,
+                          None if generated.bound is None else generated.bound + constant,
+                          None if generated.whole_bound is None
+                          else generated.whole_bound + constant,
+                          generated.stopped or late or stopped)
         if goal != "balance":  # see below
             self._add_runs(self._runs_of(plan), goal)
         stopped = False
@@ -406,6 +432,10 @@ class PricedMip:
     def _prices(self, duals: np.ndarray) -> _Prices:
         """The row prices by what a run pays in them (see ``chains.run_terms`` and
         ``RuleRows.terms``)."""
+        return self.arrange_prices(self.rows, duals)
+
+    def arrange_prices(self, rows: dict[RowKey, int], duals: np.ndarray) -> _Prices:
+        """The prices of ``rows`` (a program's rows by key) by what a run pays in them."""
         problem = self.problem
         posts, people, months = len(problem.posts), len(problem.candidates), self.months
         flow_start = np.zeros((posts, months))
@@ -415,7 +445,7 @@ class PricedMip:
         spend = np.zeros((len(self.codes), len(self.years)))
         pledged = np.zeros(len(self.codes))
         person = np.zeros(people)
-        for key, row in self.rows.items():
+        for key, row in rows.items():
             price = duals[row]
             if not price:
                 continue
@@ -504,13 +534,15 @@ class PricedMip:
         late = status != highspy.HighsModelStatus.kOptimal
         if values is None:
             return None, late
+        return self._secondments([j for column, j in zip(columns, self.run_columns, strict=True)
+                                  if values[column] > 0.5]), late
+
+    def _secondments(self, chosen: Iterable[int]) -> tuple[Secondment, ...]:
+        """The secondments of these runs (indices into ``self.runs``)."""
         problem = self.problem
         runs = self.runs
-        secondments = []
-        for column, j in zip(columns, self.run_columns, strict=True):
-            if values[column] > 0.5:
-                secondments.append(Secondment(
-                    person=problem.candidates[int(runs.person[j])].person,
-                    post=problem.posts[int(runs.post[j])].post,
-                    start=int(runs.start[j]) + self.first, end=int(runs.end[j]) + self.first))
-        return tuple(secondments), late
+        return tuple(Secondment(
+            person=problem.candidates[int(runs.person[j])].person,
+            post=problem.posts[int(runs.post[j])].post,
+            start=int(runs.start[j]) + self.first, end=int(runs.end[j]) + self.first)
+            for j in chosen)

@@ -248,9 +248,14 @@ class RuleRows:
 
     KINDS = ("holding", "out", "spend", "person", "pledged")
 
-    def __init__(self, problem: Problem, stints: Sequence[Stint]) -> None:
+    def __init__(self, problem: Problem, stints: Sequence[Stint], *,
+                 implied_holding: bool = True) -> None:
         self.problem = problem
         settings = problem.settings
+        # Someone who may have one secondment cannot hold two posts in a month: their count
+        # row says so for every month at once. ``implied_holding`` False leaves out their
+        # one-post-at-a-time rows, which only add rows (and degenerate pivots) to a program.
+        self.implied_holding = implied_holding or settings.max_secondments_per_person > 1
         self.busy: dict[tuple[int, Month], int] = defaultdict(int)
         agreed_out: dict[tuple[str, Month], int] = defaultdict(int)
         agreed_months: dict[str, int] = defaultdict(int)
@@ -280,7 +285,8 @@ class RuleRows:
         """The rows a secondment of ``person`` from ``start`` to ``end`` is in, by kind."""
         code = self.problem.candidates[person].agency
         months = range(start, end + 1)
-        terms: Terms = [(("holding", person, t), 1.0) for t in months]
+        terms: Terms = ([(("holding", person, t), 1.0) for t in months]
+                        if self.implied_holding or person not in self.free else [])
         terms += [(("out", code, t), 1.0) for t in months]
         if code in self.budgeted:
             spend: dict[int, float] = defaultdict(float)

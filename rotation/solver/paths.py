@@ -1,0 +1,489 @@
+"""Whole plans of each post priced in at once: column generation over posts' paths.
+
+``pricing`` prices single secondments into a linear program over the posts' chains of holders
+(see ``chains``). On the generated 60-post problem that program never settled in the time a
+stage has: every round's secondments were the most negative prices across all posts, few of
+them fitted together, and each re-solve of the program (11,000-21,000 rows, a row per post and
+month) took seconds.
+
+Here each *column is one post's whole chain* for the horizon: its holders, their handovers
+and its vacant months, a path through the post's network. The program keeps only the rows
+that tie posts together (handovers a month, R7; staff out a month, R8 and R9; budgets, R10;
+secondments a person, R11; pledges; the goals held so far) and one row a post (it takes one
+path). Pricing is a shortest path per post: each possible secondment costs its goal cost less
+its rows' prices, the cheapest holder of each (start, end) is found in one pass over every
+possible secondment, and the best path through the post's months follows in a fixed order.
+Posts' networks are flows of one unit, so this program's optimum is the one ``pricing``'s
+program has (the same linear relaxation), reached from whole paths: every round adds up to one
+complete chain a post.
+
+Any row prices bound every plan (Lagrange): the rows' bounds at their prices plus each post's
+cheapest path at them. So a bound comes with every round, converged or not, and the same
+prices over every possible secondment of the *whole* problem (not only a shortlist) bound
+every plan the rules allow.
+
+The first columns are the plan so far's own chains, so the program starts feasible.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import highspy
+import numpy as np
+
+from rotation.solver.chains import Node, RowKey, post_arcs, row_bounds
+from rotation.solver.highs import new_highs, run_interruptibly
+from rotation.solver.relaxation import ROUNDING
+from rotation.solver.secondment_mip import INTEGRAL
+
+ELASTIC = 10.0
+"""A goal held by a later stage may slip in the program at this many times the dearest
+secondment's cost a unit (never in a plan), as in ``pricing``: the plan so far's chains keep
+it feasible, this only keeps it so whatever the plan."""
+
+if TYPE_CHECKING:
+    from rotation.solver.pricing import PricedMip, Runs
+
+SEARCH_GAP = 0.005
+"""The search for a plan among the paths priced in stops once within this share of the best
+among them (see ``pricing.SEARCH_GAP``)."""
+
+PATH_TOLERANCE = 1e-6
+"""A path whose price is below minus this (relative to the goal's cost scale) joins."""
+
+
+@dataclass
+class _Network:
+    """Post q's network (``chains.post_arcs``) in the order a shortest path visits it.
+
+    ``order``: its nodes, each after every node with an arc into it. ``incoming``: by node
+    (its place in ``order``), the arcs other than secondments that enter it, as (tail's place,
+    or -1 for the source; counted vacant month; handover month as an offset, or -1; agreed).
+    ``ends``: the nodes a path may finish at.
+
+    A secondment that runs to the horizon's last month may be shorter than the handover
+    overlap (R5), and so end "after" the start of a successor it could hand over to. Such
+    holders go on to the end: node ``("F", last)``, the post's last node, takes every
+    secondment ending in the last month and leads only out of the network. ``("E", last)``
+    keeps those long enough to hand over (a successor never starts before its predecessor).
+    """
+
+    q: int
+    order: list[Node]
+    incoming: list[list[tuple[int, bool, int, bool]]]
+    ends: list[int]
+    agreed: int  # agreed secondments: arcs every path takes
+    start_at: dict[int, int]  # month offset -> place of ("S", t)
+
+
+@dataclass(frozen=True)
+class _Path:
+    """One post's chain: its secondments (indices into the runs), counted vacant months and
+    handover months (offsets)."""
+
+    q: int
+    runs: tuple[int, ...]
+    vacant: int
+    handovers: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Generated:
+    """What a round of path pricing gave: the secondments of every path priced in (indices
+    into the model's runs), a lower bound on the goal over the model's plans and one over the
+    whole problem's (less the goal's constant; None when the program was not solved), and
+    whether the clock stopped it before it settled."""
+
+    runs: np.ndarray
+    bound: float | None
+    whole_bound: float | None
+    stopped: bool
+
+
+def _place_key(node: Node, overlap: int) -> tuple[int, int]:
+    """Where a node comes in the order: an end before the start it hands over to, a vacant
+    month before the start that follows it."""
+    kind, t = node
+    if kind == "E":
+        return (t - overlap + 1 if overlap else t + 1, 0)
+    return (t, 1 if kind == "V" else 2)
+
+
+class PathMaster:
+    """The program over posts' paths for one ``PricedMip``, kept across the goal stages."""
+
+    def __init__(self, priced: PricedMip, networks: list[_Network]) -> None:
+        self.priced = priced
+        self.networks = networks
+        self.months = priced.months
+        self.first = priced.first
+        rules = priced.rules
+        self.highs = new_highs()
+        self.rows: dict[RowKey, int] = {}
+        self.row_keys: list[RowKey] = []
+        self.row_lower: list[float] = []
+        self.row_upper: list[float] = []
+        self.paths: list[_Path] = []
+        self.path_columns: list[int] = []
+        self.count = 0
+        self.short_columns: list[int] = []  # months short of each owing agency's pledge
+        self.elastic: list[int] = []  # let a held goal slip, at a price (see pricing.ELASTIC)
+        self.elastic_price = 0.0
+        # Columns other than paths: bounds and entries (by row), for the bound.
+        self.fixed: dict[int, tuple[float, float, dict[int, float]]] = {}
+        self.kept: set[str] = set()
+        self.plan_columns: list[int] = []  # the plan so far's chains
+        for network in networks:
+            self._row(("source", network.q))
+        for code, owed in rules.owed.items():
+            row = self._row(("pledged", code))
+            self._add_column(0.0, owed, {row: 1.0})
+            self.short_columns.append(self.count - 1)
+
+    @classmethod
+    def of(cls, priced: PricedMip) -> PathMaster | None:
+        """The path program of ``priced``, or None when a post's network has an arc that
+        goes back in time (an agreed secondment, clipped to the horizon, no longer than the
+        handover overlap)."""
+        problem = priced.problem
+        overlap = problem.settings.handover_overlap_months
+        stints_by_post = priced.model.variables.stints_by_post
+        networks = []
+        for q, post in enumerate(problem.posts):
+            if post.funding == "funded":
+                continue
+            arcs = list(post_arcs(problem, q, stints_by_post[q]))
+            if not arcs:
+                continue
+            nodes = {arc.tail for arc in arcs} | {arc.head for arc in arcs}
+            nodes.discard(None)
+            order: list[Node] = sorted((n for n in nodes if n is not None),
+                                       key=lambda n: _place_key(n, overlap))
+            last = problem.post_months(post)[-1]
+            if last == problem.horizon[-1]:
+                order.append(("F", last))  # see ``_Network``
+            place = {node: i for i, node in enumerate(order)}
+            incoming: list[list[tuple[int, bool, int, bool]]] = [[] for _ in order]
+            ends: list[int] = [place[("F", last)]] if ("F", last) in place else []
+            counted = post.funding == "seconded"
+            agreed = 0
+            for arc in arcs:
+                if arc.head is None:
+                    assert arc.tail is not None
+                    ends.append(place[arc.tail])
+                    continue
+                tail = -1 if arc.tail is None else place[arc.tail]
+                head = place[arc.head]
+                if tail >= head and arc.agreed and ("F", arc.head[1]) in place:
+                    head = place[("F", arc.head[1])]  # an agreed one, shorter than a handover
+                if tail >= head:
+                    return None
+                month = -1 if arc.handover is None else arc.handover - priced.first
+                incoming[head].append((tail, arc.vacant and counted, month, arc.agreed))
+                agreed += arc.agreed
+            start_at = {t - priced.first: place[("S", t)]
+                        for kind, t in order if kind == "S"}
+            networks.append(_Network(q, order, incoming, ends, agreed, start_at))
+        return cls(priced, networks) if networks else None
+
+    # -- the goals ------------------------------------------------------------------------
+    def keep(self, goal: str, value: float) -> None:
+        """Hold the goal at or below ``value`` from now on (cover and pledges)."""
+        if goal == "cover":
+            entries = {c: float(p.vacant) for c, p in zip(self.path_columns, self.paths,
+                                                          strict=True) if p.vacant}
+        elif goal == "pledges":
+            entries = {c: 1.0 for c in self.short_columns}
+        else:
+            return
+        row = self._row(("kept", goal), upper=value + INTEGRAL)
+        self.kept.add(goal)
+        for column, coefficient in entries.items():
+            self.highs.changeCoeff(row, column, coefficient)
+            if column in self.fixed:
+                self.fixed[column][2][row] = coefficient
+        most = self.months * len(self.networks) if goal == "cover" else sum(
+            self.priced.rules.owed.values())
+        self._add_column(0.0, float(most), {row: -1.0})
+        self.elastic.append(self.count - 1)
+
+    def generate(self, goal: str, plan_runs: Sequence[int], seconds: float) -> Generated:
+        """Price in paths for the goal within ``seconds``, starting with the plan's chains
+        (``plan_runs``: its secondments, indices into the model's runs)."""
+        started = time.monotonic()
+        priced = self.priced
+        runs = priced.runs
+        costs = runs.costs(goal)
+        scale = max(1.0, float(np.abs(costs).max()) if len(costs) else 1.0)
+        self.plan_columns = self._add_plan(plan_runs)
+        self._costs(goal)
+        best: tuple[float, np.ndarray] | None = None
+        stopped = False
+        while True:
+            left = seconds - (time.monotonic() - started)
+            self.highs.setOptionValue("time_limit", self.highs.getRunTime() + max(0.01, left))
+            run_interruptibly(self.highs)
+            if self.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                stopped = True
+                break
+            duals = self._usable(np.array(self.highs.getSolution().row_dual))
+            found, bound = self._price(goal, runs, costs, duals)
+            if best is None or bound > best[0]:
+                best = (bound, duals)
+            entering = [(path, value) for path, value in found
+                        if value - duals[self.rows[("source", path.q)]] < -PATH_TOLERANCE * scale]
+            if not entering:
+                break
+            if time.monotonic() - started >= seconds:
+                stopped = True
+                break
+            for path, _ in entering:
+                self._add_path(path, goal)
+        chosen = sorted({j for path in self.paths for j in path.runs})
+        if best is None:
+            return Generated(np.array(chosen, dtype=np.int64), None, None, stopped)
+        bound, duals = best
+        whole_bound = bound
+        if priced.whole is not runs:
+            _, whole_bound = self._price(goal, priced.whole, priced.whole.costs(goal), duals)
+        return Generated(np.array(chosen, dtype=np.int64), bound, whole_bound, stopped)
+
+    def search(self, seconds: float) -> tuple[list[int] | None, bool]:
+        """HiGHS's best plan among the paths priced in (a path a post; the plan so far's
+        chains for a start), as its secondments (indices into the model's runs), and whether
+        the clock stopped it."""
+        highs = new_highs()  # (a fresh instance: a solve's time limit counts from its start)
+        highs.passModel(self.highs.getLp())
+        columns = np.array(self.path_columns, dtype=np.int32)
+        highs.changeColsIntegrality(len(columns), columns,
+                                    np.full(len(columns), highspy.HighsVarType.kInteger))
+        if self.elastic:  # a plan keeps the goals held
+            elastic = np.array(self.elastic, dtype=np.int32)
+            highs.changeColsBounds(len(elastic), elastic, np.zeros(len(elastic)),
+                                   np.zeros(len(elastic)))
+        chosen = set(self.plan_columns)
+        highs.setSolution(len(columns), columns,
+                          np.array([1.0 if c in chosen else 0.0 for c in self.path_columns]))
+        highs.setOptionValue("mip_rel_gap", SEARCH_GAP)
+        highs.setOptionValue("time_limit", max(0.01, seconds))
+        run_interruptibly(highs)
+        late = highs.getModelStatus() != highspy.HighsModelStatus.kOptimal
+        if highs.getInfo().primal_solution_status != 2:  # no feasible plan
+            return None, late
+        values = np.array(highs.getSolution().col_value)
+        runs = [j for column, path in zip(self.path_columns, self.paths, strict=True)
+                if values[column] > 0.5 for j in path.runs]
+        return runs, late
+
+    # -- pricing --------------------------------------------------------------------------
+    def _price(self, goal: str, runs: Runs, costs: np.ndarray, duals: np.ndarray
+               ) -> tuple[list[tuple[_Path, float]], float]:
+        """Each post's cheapest path at these row prices (with its price, the post's own row
+        left out), and the bound they prove over plans made of ``runs``."""
+        duals = np.pad(duals, (0, len(self.row_keys) - len(duals)))  # rows added since: 0
+        prices = self.priced.arrange_prices(self.rows, duals)
+        reduced = costs - (prices.held[runs.person, runs.end + 1]
+                           - prices.held[runs.person, runs.start]) - prices.person[runs.person]
+        months = self.months
+        key = (runs.post.astype(np.int64) * months + runs.start) * months + runs.end
+        flat = np.full(len(self.priced.problem.posts) * months * months, math.inf)
+        np.minimum.at(flat, key, reduced)
+        at = np.flatnonzero(reduced <= flat[key])
+        keys, first = np.unique(key[at], return_index=True)
+        holders = np.full(len(flat), -1, dtype=np.int64)
+        holders[keys] = at[first]
+        cheapest = flat.reshape(-1, months, months)
+        holder = holders.reshape(-1, months, months)
+        handover = np.zeros(months)
+        for (kind, *rest), row in self.rows.items():
+            if kind == "handovers":
+                handover[int(str(rest[0])) - self.first] = duals[row]
+        vacancy = (1.0 if goal == "cover" else 0.0) - (
+            duals[self.rows[("kept", "cover")]] if ("kept", "cover") in self.rows else 0.0)
+        found = []
+        total = 0.0
+        for network in self.networks:
+            path, value = self._shortest(network, cheapest[network.q], holder[network.q],
+                                         handover, vacancy)
+            found.append((path, value))
+            total += value
+        bound = total + self._bound_rest(duals, goal)
+        return found, bound
+
+    def _shortest(self, network: _Network, cheapest: np.ndarray, holder: np.ndarray,
+                  handover: np.ndarray, vacancy: float) -> tuple[_Path, float]:
+        """The cheapest path through one post's network; agreed secondments are forced on it
+        by a price so low that any path leaving one out costs more."""
+        finite = cheapest[np.isfinite(cheapest)]
+        size = (float(np.abs(finite).sum()) + self.months * (abs(vacancy) + 1.0)
+                + float(np.abs(handover).sum()) + 1.0)
+        forced = -1e3 * size
+        count = len(network.order)
+        value = np.full(count, math.inf)
+        back: list[tuple[int, int]] = [(-2, -1)] * count  # (tail place, run index or -1)
+        by_start = np.full(self.months, math.inf)  # value at ("S", t), by month offset
+        for i, (kind, t) in enumerate(network.order):
+            best, choice = math.inf, (-2, -1)
+            for tail, vacant_month, month, agreed in network.incoming[i]:
+                v = 0.0 if tail < 0 else value[tail]
+                v += (vacancy if vacant_month else 0.0) - (handover[month] if month >= 0 else 0.0)
+                v += forced if agreed else 0.0
+                if v < best:
+                    best, choice = v, (tail, -1)
+            if kind in "EF":
+                e = t - self.first
+                through = by_start + cheapest[:, e]
+                s = int(np.argmin(through))
+                if through[s] < best:
+                    best, choice = float(through[s]), (network.start_at[s], int(holder[s, e]))
+            value[i] = best
+            back[i] = choice
+            if kind == "S":
+                by_start[t - self.first] = best
+        end = min(network.ends, key=lambda i: value[i])
+        runs: list[int] = []
+        vacant = 0
+        handovers: list[int] = []
+        i = end
+        while i >= 0:
+            tail, run = back[i]
+            if run >= 0:
+                runs.append(run)
+            else:
+                for arc_tail, is_vacant, month, _ in network.incoming[i]:
+                    if arc_tail == tail:
+                        vacant += is_vacant
+                        if month >= 0:
+                            handovers.append(month)
+                        break
+            i = tail
+        total = float(value[end]) - forced * network.agreed
+        return _Path(network.q, tuple(reversed(runs)), vacant, tuple(handovers)), total
+
+    def _bound_rest(self, duals: np.ndarray, goal: str) -> float:
+        """The bound's terms besides the paths: each row's bound at its price (the posts' own
+        rows left out: a path each is in the paths' terms) and the columns other than paths at
+        their cheapest."""
+        total = 0.0
+        size = 0.0
+        for row, key in enumerate(self.row_keys):
+            if key[0] == "source":
+                continue
+            price = duals[row]
+            side = self.row_lower[row] if price > 0 else self.row_upper[row]
+            if price and math.isfinite(side):
+                total += price * side
+                size += abs(price * side)
+        for column, (lower, upper, entries) in self.fixed.items():
+            cost = self._fixed_cost(column, goal)
+            reduced = cost - sum(duals[row] * value for row, value in entries.items())
+            total += reduced * (lower if reduced > 0 else upper)
+            size += abs(reduced * upper)
+        return total - ROUNDING * (1.0 + size)
+
+    # -- the program ----------------------------------------------------------------------
+    def _row(self, key: RowKey, upper: float | None = None) -> int:
+        index = self.rows.get(key)
+        if index is None:
+            rules = self.priced.rules
+            if upper is not None:
+                lower = -math.inf
+            elif str(key[0]) in rules.KINDS:
+                lower, upper = rules.bounds(key)
+            else:
+                lower, upper = row_bounds(self.priced.problem, key)
+            index = self.rows[key] = len(self.row_keys)
+            self.row_keys.append(key)
+            self.row_lower.append(lower)
+            self.row_upper.append(upper)
+            self.highs.addRow(lower, upper, 0, np.zeros(0, dtype=np.int32), np.zeros(0))
+        return index
+
+    def _add_column(self, lower: float, upper: float, entries: dict[int, float]) -> None:
+        """A column other than a path (months short of a pledge, a held goal's slip)."""
+        self.highs.addCol(0.0, lower, upper, len(entries),
+                          np.array(list(entries), dtype=np.int32),
+                          np.array(list(entries.values()), dtype=np.float64))
+        self.fixed[self.count] = (lower, upper, entries)
+        self.count += 1
+
+    def _fixed_cost(self, column: int, goal: str) -> float:
+        if column in self.elastic:
+            return self.elastic_price
+        return 1.0 if goal == "pledges" else 0.0
+
+    def _path_cost(self, path: _Path, goal: str) -> float:
+        if goal == "cover":
+            return float(path.vacant)
+        if goal == "balance":
+            runs = self.priced.runs
+            chosen = list(path.runs)
+            return float((runs.rate[chosen] * (runs.end[chosen] - runs.start[chosen] + 1)).sum())
+        return 0.0
+
+    def _costs(self, goal: str) -> None:
+        """Every column's cost under the goal."""
+        dearest = self.priced.runs.costs(goal).max() if len(self.priced.runs) else 0.0
+        self.elastic_price = ELASTIC * max(1.0, float(dearest))
+        costs = np.zeros(self.count)
+        for column, path in zip(self.path_columns, self.paths, strict=True):
+            costs[column] = self._path_cost(path, goal)
+        for column in [*self.short_columns, *self.elastic]:
+            costs[column] = self._fixed_cost(column, goal)
+        self.highs.changeColsCost(self.count, np.arange(self.count, dtype=np.int32), costs)
+
+    def _add_path(self, path: _Path, goal: str) -> None:
+        priced = self.priced
+        runs = priced.runs
+        entries: dict[int, float] = defaultdict(float)
+        entries[self._row(("source", path.q))] += 1.0
+        for j in path.runs:
+            p = int(runs.person[j])
+            start, end = int(runs.start[j]) + self.first, int(runs.end[j]) + self.first
+            for key, value in priced.rules.terms(p, start, end):
+                entries[self._row(key)] += value
+        for month in path.handovers:
+            entries[self._row(("handovers", month + self.first))] += 1.0
+        if path.vacant and "cover" in self.kept:
+            entries[self.rows[("kept", "cover")]] += float(path.vacant)
+        self.highs.addCol(self._path_cost(path, goal), 0.0, math.inf, len(entries),
+                          np.array(list(entries), dtype=np.int32),
+                          np.array(list(entries.values()), dtype=np.float64))
+        self.paths.append(path)
+        self.path_columns.append(self.count)
+        self.count += 1
+
+    def _add_plan(self, plan_runs: Sequence[int]) -> list[int]:
+        """Add each post's chain in the plan (found as the cheapest path when the plan's own
+        secondments are the only ones that pay), unless in already; their columns."""
+        runs = self.priced.runs
+        months = self.months
+        chosen = np.array(sorted(set(plan_runs)), dtype=np.int64)
+        cheapest = np.full((len(self.priced.problem.posts), months, months), math.inf)
+        holder = np.full(cheapest.shape, -1, dtype=np.int64)
+        cheapest[runs.post[chosen], runs.start[chosen], runs.end[chosen]] = -1.0
+        holder[runs.post[chosen], runs.start[chosen], runs.end[chosen]] = chosen
+        known = {path: column for path, column in zip(self.paths, self.path_columns,
+                                                      strict=True)}
+        columns = []
+        for network in self.networks:
+            path, _ = self._shortest(network, cheapest[network.q], holder[network.q],
+                                     np.zeros(months), 0.0)
+            if path not in known:
+                known[path] = self.count
+                self._add_path(path, "cover")
+            columns.append(known[path])
+        return columns
+
+    def _usable(self, duals: np.ndarray) -> np.ndarray:
+        """The row prices, with a price towards a row's open side set to 0 (so that the bound
+        holds whatever the solver's accuracy)."""
+        lower, upper = np.array(self.row_lower), np.array(self.row_upper)
+        keep = ((duals > 0) & np.isfinite(lower)) | ((duals < 0) & np.isfinite(upper))
+        return np.where(keep, duals, 0.0)
