@@ -19,6 +19,7 @@ from rotation.io.writer import write_problem
 from rotation.solver import SolveOptions, solve
 from rotation.solver.domains import restrict_domains
 from rotation.solver.model import build_model
+from rotation.solver.paths import PathMaster
 from rotation.solver.pricing import PricedMip
 from rotation.solver.stability import complete_hint, hint_previous
 from tests.test_cli import run
@@ -196,3 +197,23 @@ def test_a_cover_found_by_pricing_binds_the_later_stages_programs(
     report = check_plan(given, [*balance.plan,  # type: ignore[attr-defined]
                                 *(s for s in result.secondments if s.existing)])
     assert report.goals.vacant_post_months <= result.goals.vacant_post_months
+
+
+def test_time_to_spare_prices_in_the_whole_problem_for_a_closer_bound(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # A shortlist too short for the best plan: with the whole problem's secondments priced
+    # in after the search, the balance bound reaches the whole problem's proven optimum (never
+    # above it); from the shortlist's prices alone it stays far below.
+    given = generate_problem(posts=8, candidates=32, months=30, seed=3)
+    best = solve(given, SolveOptions(time_limit=30, workers=2))
+    assert best.status == "OPTIMAL" and best.objective is not None
+    monkeypatch.setattr(shortlist_module, "PAIR_MONTH_BUDGET", 500)
+    monkeypatch.setattr(solve_module, "LARGE_MODEL", 300)
+    shortlisted = solve(given, SolveOptions(time_limit=20, workers=2))
+    assert shortlisted.goals.vacant_post_months == best.goals.vacant_post_months
+    monkeypatch.setattr(PathMaster, "widen", lambda self, goal, seconds: None)
+    narrow = solve(given, SolveOptions(time_limit=20, workers=2))
+    assert shortlisted.best_bound is not None and narrow.best_bound is not None
+    assert shortlisted.best_bound <= best.objective + 1e-6
+    assert shortlisted.best_bound >= best.objective - 1
+    assert narrow.best_bound < best.objective - 100

@@ -91,6 +91,7 @@ class _Path:
     runs: tuple[int, ...]
     vacant: int
     handovers: tuple[int, ...]
+    whole: bool = False  # its secondments index the whole problem's runs, not the model's
 
 
 @dataclass(frozen=True)
@@ -223,36 +224,62 @@ class PathMaster:
         scale = max(1.0, float(np.abs(costs).max()) if len(costs) else 1.0)
         self.plan_columns = self._add_plan(plan_runs)
         self._costs(goal)
+        self._allow_whole(False)
+        best, stopped = self._rounds(goal, runs, scale, started + seconds)
+        chosen = sorted({j for path in self.paths if not path.whole for j in path.runs})
+        if best is None:
+            return Generated(np.array(chosen, dtype=np.int64), None, None, stopped)
+        bound, duals = best
+        if priced.whole is runs:
+            return Generated(np.array(chosen, dtype=np.int64), bound, bound, stopped)
+        _, whole_bound = self._price(goal, priced.whole, priced.whole.costs(goal), duals)
+        return Generated(np.array(chosen, dtype=np.int64), bound, whole_bound, stopped)
+
+    def widen(self, goal: str, seconds: float) -> float | None:
+        """Price in paths of the whole problem's secondments (not only the model's) for
+        ``seconds``: the best bound on every plan, shortlist or not, found on the way."""
+        whole = self.priced.whole
+        if whole is self.priced.runs:
+            return None
+        costs = whole.costs(goal)
+        scale = max(1.0, float(np.abs(costs).max()) if len(costs) else 1.0)
+        self._allow_whole(True)
+        best, _ = self._rounds(goal, whole, scale, time.monotonic() + seconds)
+        return None if best is None else best[0]
+
+    def _rounds(self, goal: str, runs: Runs, scale: float, deadline: float
+                ) -> tuple[tuple[float, np.ndarray] | None, bool]:
+        """Solve, price ``runs`` and add the paths that would pay, until none would or the
+        deadline passes: the best bound found with its prices, and whether the clock
+        stopped it."""
+        costs = runs.costs(goal)
         best: tuple[float, np.ndarray] | None = None
-        stopped = False
         while True:
-            left = seconds - (time.monotonic() - started)
+            left = deadline - time.monotonic()
             self.highs.setOptionValue("time_limit", self.highs.getRunTime() + max(0.01, left))
             run_interruptibly(self.highs)
             if self.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-                stopped = True
-                break
+                return best, True
             duals = self._usable(np.array(self.highs.getSolution().row_dual))
             found, bound = self._price(goal, runs, costs, duals)
             if best is None or bound > best[0]:
                 best = (bound, duals)
-            entering = [(path, value) for path, value in found
+            entering = [path for path, value in found
                         if value - duals[self.rows[("source", path.q)]] < -PATH_TOLERANCE * scale]
             if not entering:
-                break
-            if time.monotonic() - started >= seconds:
-                stopped = True
-                break
-            for path, _ in entering:
+                return best, False
+            if time.monotonic() >= deadline:
+                return best, True
+            for path in entering:
                 self._add_path(path, goal)
-        chosen = sorted({j for path in self.paths for j in path.runs})
-        if best is None:
-            return Generated(np.array(chosen, dtype=np.int64), None, None, stopped)
-        bound, duals = best
-        whole_bound = bound
-        if priced.whole is not runs:
-            _, whole_bound = self._price(goal, priced.whole, priced.whole.costs(goal), duals)
-        return Generated(np.array(chosen, dtype=np.int64), bound, whole_bound, stopped)
+
+    def _allow_whole(self, allowed: bool) -> None:
+        """Let the program take the paths of secondments outside the model, or not."""
+        columns = np.array([c for c, path in zip(self.path_columns, self.paths, strict=True)
+                            if path.whole], dtype=np.int32)
+        if len(columns):
+            self.highs.changeColsBounds(len(columns), columns, np.zeros(len(columns)),
+                                        np.full(len(columns), math.inf if allowed else 0.0))
 
     def search(self, seconds: float) -> tuple[list[int] | None, bool]:
         """HiGHS's best plan among the paths priced in (a path a post; the plan so far's
@@ -263,6 +290,11 @@ class PathMaster:
         columns = np.array(self.path_columns, dtype=np.int32)
         highs.changeColsIntegrality(len(columns), columns,
                                     np.full(len(columns), highspy.HighsVarType.kInteger))
+        outside = np.array([c for c, path in zip(self.path_columns, self.paths, strict=True)
+                            if path.whole], dtype=np.int32)
+        if len(outside):  # the model's plans only
+            highs.changeColsBounds(len(outside), outside, np.zeros(len(outside)),
+                                   np.zeros(len(outside)))
         if self.elastic:  # a plan keeps the goals held
             elastic = np.array(self.elastic, dtype=np.int32)
             highs.changeColsBounds(len(elastic), elastic, np.zeros(len(elastic)),
@@ -310,14 +342,15 @@ class PathMaster:
         total = 0.0
         for network in self.networks:
             path, value = self._shortest(network, cheapest[network.q], holder[network.q],
-                                         handover, vacancy)
+                                         handover, vacancy, runs is not self.priced.runs)
             found.append((path, value))
             total += value
         bound = total + self._bound_rest(duals, goal)
         return found, bound
 
     def _shortest(self, network: _Network, cheapest: np.ndarray, holder: np.ndarray,
-                  handover: np.ndarray, vacancy: float) -> tuple[_Path, float]:
+                  handover: np.ndarray, vacancy: float, whole: bool = False
+                  ) -> tuple[_Path, float]:
         """The cheapest path through one post's network; agreed secondments are forced on it
         by a price so low that any path leaving one out costs more."""
         finite = cheapest[np.isfinite(cheapest)]
@@ -364,7 +397,7 @@ class PathMaster:
                         break
             i = tail
         total = float(value[end]) - forced * network.agreed
-        return _Path(network.q, tuple(reversed(runs)), vacant, tuple(handovers)), total
+        return _Path(network.q, tuple(reversed(runs)), vacant, tuple(handovers), whole), total
 
     def _bound_rest(self, duals: np.ndarray, goal: str) -> float:
         """The bound's terms besides the paths: each row's bound at its price (the posts' own
@@ -422,7 +455,7 @@ class PathMaster:
         if goal == "cover":
             return float(path.vacant)
         if goal == "balance":
-            runs = self.priced.runs
+            runs = self.priced.whole if path.whole else self.priced.runs
             chosen = list(path.runs)
             return float((runs.rate[chosen] * (runs.end[chosen] - runs.start[chosen] + 1)).sum())
         return 0.0
@@ -440,7 +473,7 @@ class PathMaster:
 
     def _add_path(self, path: _Path, goal: str) -> None:
         priced = self.priced
-        runs = priced.runs
+        runs = priced.whole if path.whole else priced.runs
         entries: dict[int, float] = defaultdict(float)
         entries[self._row(("source", path.q))] += 1.0
         for j in path.runs:

@@ -285,10 +285,16 @@ class PricedMip:
             self._add_runs(generated.runs, goal)
             self._add_runs(self._runs_of(start), goal)
             found, stopped = self._search(start, seconds - (time.monotonic() - started))
+            whole_bound = generated.whole_bound
+            left = seconds - (time.monotonic() - started)
+            if whole_bound is not None and not generated.stopped and left > 0:
+                # Time to spare: a bound on every plan of the whole problem closer to its
+                # best, from the whole problem's secondments priced in.
+                wider = self.paths.widen(goal, left)
+                whole_bound = whole_bound if wider is None else max(whole_bound, wider)
             return Priced(whole_paths if found is None else found,
                           None if generated.bound is None else generated.bound + constant,
-                          None if generated.whole_bound is None
-                          else generated.whole_bound + constant,
+                          None if whole_bound is None else whole_bound + constant,
                           generated.stopped or late or stopped)
         if goal != "balance":  # see below
             self._add_runs(self._runs_of(plan), goal)
