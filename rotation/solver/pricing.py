@@ -3,19 +3,20 @@
 A large model (see ``shortlist``) has too many possible secondments for the whole-secondment
 relaxation (``secondment_mip``) to take them all: 191,000 among the generated M instance's
 shortlisted pairs, 4.8 million among all of L's. Few of them could ever be in a good plan.
-Column generation finds those: the linear program starts from each post's chain arcs alone
-(see ``chains``); after each solve every possible secondment is priced at once (its cost
+Column generation finds those. Where every post's network runs forward in time (always,
+but for an agreed secondment clipped to the horizon and no longer than the overlap), it
+prices in whole chains of a post's holders (``paths``: the generated L instance settles in
+about 15 s); otherwise the linear program here starts from each post's chain arcs alone
+(see ``chains``), after each solve every possible secondment is priced at once (its cost
 less what its rows' prices, the LP's duals, say it would save) and those with a negative
-price join, the most negative first, until none is left. Then the linear optimum over a few
-thousand columns is the optimum over all of them (measured: M's balance in about 6 s from
-15,000 columns, where the whole program took 18 s and 750 MB). On the generated L and XL
-instances it does not converge in the time a stage has: their plans gain little and their
-bounds stay far below (see benchmarks/notes.md).
+price join, the most negative first, until none is left (measured: M's balance in about 6 s
+from 15,000 columns; on L it never settled in a stage's time).
 
 Two things come of it:
 
 - **A plan.** HiGHS searches the columns priced in for whole secondments (a mixed-integer
-  program over them, started from the plan so far). CP-SAT checks that plan against every
+  program over them, started from the plan so far, or from the best choice of one priced
+  chain a post). CP-SAT checks that plan against every
   rule (this model leaves out cooling-off, as ``secondment_mip`` does) and the stage starts
   from it when it is better. Measured on the generated M instance: the balance from 231,383
   to about 50,980.
