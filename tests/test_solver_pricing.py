@@ -65,21 +65,31 @@ def test_no_plan_goes_below_the_priced_bounds() -> None:
     assert reached >= 10  # a bound stuck far below would pass the first assertion alone
 
 
-def test_the_path_prices_are_the_programs_reduced_costs() -> None:
-    # Each post's path's price, worked out from the rows' prices as pricing works it out
-    # (secondments' months and counts, handovers, vacant months, the post's own row), is
-    # HiGHS's reduced cost of that path's column.
+def _priced_balance(*, paths: bool) -> tuple[Problem, PricedMip]:
+    """A small problem's balance priced in after its cover (priced and held), with chains of
+    whole paths or secondment by secondment."""
     given = generate_problem(posts=6, candidates=24, months=24, seed=5)
     built = build_model(given)
     priced = PricedMip.of(built.model)
     assert priced is not None and priced.paths is not None
+    if not paths:
+        priced.paths = None
     tiers = {t.goal: t for t in built.tiers}
     cover = priced.improve(tiers["cover"], (), 20)
     assert cover is not None and cover.plan is not None
     priced.keep(tiers["cover"], _tier_value(built, "cover", cover.plan))
     found = priced.improve(tiers["balance"], cover.plan, 20)
     assert found is not None and found.bound is not None
+    return given, priced
+
+
+def test_the_path_prices_are_the_programs_reduced_costs() -> None:
+    # Each post's path's price, worked out from the rows' prices as pricing works it out
+    # (secondments' months and counts, handovers, vacant months, the post's own row), is
+    # HiGHS's reduced cost of that path's column.
+    given, priced = _priced_balance(paths=True)
     master = priced.paths
+    assert master is not None
     solution = master.highs.getSolution()
     duals = np.array(solution.row_dual)
     prices = priced.arrange_prices(master.rows, duals)
@@ -104,17 +114,7 @@ def test_the_path_prices_are_the_programs_reduced_costs() -> None:
 def test_the_run_prices_are_the_linear_programs_reduced_costs() -> None:
     # Without whole paths (a network an agreed secondment runs back through), secondments
     # are priced in one by one, at the reduced costs of the chain program's columns.
-    given = generate_problem(posts=6, candidates=24, months=24, seed=5)
-    built = build_model(given)
-    priced = PricedMip.of(built.model)
-    assert priced is not None
-    priced.paths = None
-    tiers = {t.goal: t for t in built.tiers}
-    cover = priced.improve(tiers["cover"], (), 20)
-    assert cover is not None and cover.plan is not None
-    priced.keep(tiers["cover"], _tier_value(built, "cover", cover.plan))
-    found = priced.improve(tiers["balance"], cover.plan, 20)
-    assert found is not None and found.bound is not None
+    _, priced = _priced_balance(paths=False)
     solution = priced.highs.getSolution()
     mine = priced._prices(priced._usable(np.array(solution.row_dual)))
     runs = np.array(priced.run_columns, dtype=np.int64)

@@ -37,8 +37,9 @@ from typing import TYPE_CHECKING
 import highspy
 import numpy as np
 
-from rotation.solver.chains import Node, RowKey, post_arcs, row_bounds
+from rotation.solver.chains import Node, post_arcs
 from rotation.solver.highs import new_highs, run_interruptibly
+from rotation.solver.program import Program
 from rotation.solver.relaxation import ROUNDING
 from rotation.solver.secondment_mip import INTEGRAL
 
@@ -116,7 +117,7 @@ def _place_key(node: Node, overlap: int) -> tuple[int, int]:
     return (t, 1 if kind == "V" else 2)
 
 
-class PathMaster:
+class PathMaster(Program):
     """The program over posts' paths for one ``PricedMip``, kept across the goal stages."""
 
     def __init__(self, priced: PricedMip, networks: list[_Network]) -> None:
@@ -125,11 +126,7 @@ class PathMaster:
         self.months = priced.months
         self.first = priced.first
         rules = priced.rules
-        self.highs = new_highs()
-        self.rows: dict[RowKey, int] = {}
-        self.row_keys: list[RowKey] = []
-        self.row_lower: list[float] = []
-        self.row_upper: list[float] = []
+        super().__init__(priced.problem, rules)
         self.paths: list[_Path] = []
         self.path_columns: list[int] = []
         self.count = 0
@@ -421,23 +418,6 @@ class PathMaster:
         return total - ROUNDING * (1.0 + size)
 
     # -- the program ----------------------------------------------------------------------
-    def _row(self, key: RowKey, upper: float | None = None) -> int:
-        index = self.rows.get(key)
-        if index is None:
-            rules = self.priced.rules
-            if upper is not None:
-                lower = -math.inf
-            elif str(key[0]) in rules.KINDS:
-                lower, upper = rules.bounds(key)
-            else:
-                lower, upper = row_bounds(self.priced.problem, key)
-            index = self.rows[key] = len(self.row_keys)
-            self.row_keys.append(key)
-            self.row_lower.append(lower)
-            self.row_upper.append(upper)
-            self.highs.addRow(lower, upper, 0, np.zeros(0, dtype=np.int32), np.zeros(0))
-        return index
-
     def _add_column(self, lower: float, upper: float, entries: dict[int, float]) -> None:
         """A column other than a path (months short of a pledge, a held goal's slip)."""
         self.highs.addCol(0.0, lower, upper, len(entries),
@@ -513,10 +493,3 @@ class PathMaster:
                 self._add_path(path, "cover")
             columns.append(known[path])
         return columns
-
-    def _usable(self, duals: np.ndarray) -> np.ndarray:
-        """The row prices, with a price towards a row's open side set to 0 (so that the bound
-        holds whatever the solver's accuracy)."""
-        lower, upper = np.array(self.row_lower), np.array(self.row_upper)
-        keep = ((duals > 0) & np.isfinite(lower)) | ((duals < 0) & np.isfinite(upper))
-        return np.where(keep, duals, 0.0)

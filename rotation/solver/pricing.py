@@ -48,7 +48,6 @@ from rotation.solver.chains import (
     arc_terms,
     chains_hold,
     post_arcs,
-    row_bounds,
     run_terms,
 )
 from rotation.solver.context import SolverModel
@@ -56,6 +55,7 @@ from rotation.solver.domains import Domains
 from rotation.solver.highs import new_highs, run_interruptibly
 from rotation.solver.objective import GoalTier, balance_rate
 from rotation.solver.paths import PathMaster
+from rotation.solver.program import Program
 from rotation.solver.relaxation import ROUNDING
 from rotation.solver.secondment_mip import INTEGRAL, RuleRows
 from rotation.solver.variables import every_run
@@ -180,17 +180,16 @@ class _Prices:
     person: np.ndarray  # [person]: R11's count row
 
 
-class PricedMip:
+class PricedMip(Program):
     """The whole-secondment model of a large model, its columns priced in goal by goal."""
 
     def __init__(self, model: SolverModel, whole: Domains | None) -> None:
         self.model = model
         problem = model.problem
         variables = model.variables
-        self.problem = problem
         self.first = problem.horizon[0]
         self.months = len(problem.horizon)
-        self.rules = RuleRows(problem, variables.stints, implied_holding=False)
+        super().__init__(problem, RuleRows(problem, variables.stints, implied_holding=False))
         self.runs = Runs(model, ((pair.person, pair.post, pair.runs)
                                  for pair in variables.pairs))
         self.whole = self.runs if whole is None else Runs(
@@ -204,11 +203,6 @@ class PricedMip:
         self.year_of = np.array([self.years.index(financial_year(t)) for t in problem.horizon],
                                 dtype=np.int32)
         self.pence = np.array(self.rules.pence, dtype=np.float64)
-        self.highs = new_highs()
-        self.rows: dict[RowKey, int] = {}
-        self.row_keys: list[RowKey] = []
-        self.row_lower: list[float] = []
-        self.row_upper: list[float] = []
         # Columns other than runs (chain arcs, months short): entries and bounds, for the bound.
         self.fixed: dict[int, tuple[list[int], list[float], float, float]] = {}
         self.count = 0  # columns in the program
@@ -335,19 +329,6 @@ class PricedMip:
         return Priced(found, bound, whole_bound, stopped or late)
 
     # -- the columns ----------------------------------------------------------------------
-    def _row(self, key: RowKey) -> int:
-        index = self.rows.get(key)
-        if index is None:
-            kind = str(key[0])
-            lower, upper = (self.rules.bounds(key) if kind in RuleRows.KINDS
-                            else row_bounds(self.problem, key))
-            index = self.rows[key] = len(self.row_keys)
-            self.row_keys.append(key)
-            self.row_lower.append(lower)
-            self.row_upper.append(upper)
-            self.highs.addRow(lower, upper, 0, np.zeros(0, dtype=np.int32), np.zeros(0))
-        return index
-
     def _fixed_column(self, terms: Terms, lower: float, upper: float) -> int:
         rows = [self._row(key) for key, _ in terms]
         values = [value for _, value in terms]
@@ -429,13 +410,6 @@ class PricedMip:
         return found
 
     # -- pricing --------------------------------------------------------------------------
-    def _usable(self, duals: np.ndarray) -> np.ndarray:
-        """The LP's row prices, with a price towards a row's open side set to 0 (so that
-        weak duality holds for them whatever the solver's accuracy)."""
-        lower, upper = np.array(self.row_lower), np.array(self.row_upper)
-        keep = ((duals > 0) & np.isfinite(lower)) | ((duals < 0) & np.isfinite(upper))
-        return np.where(keep, duals, 0.0)
-
     def _prices(self, duals: np.ndarray) -> _Prices:
         """The row prices by what a run pays in them (see ``chains.run_terms`` and
         ``RuleRows.terms``)."""
