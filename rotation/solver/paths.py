@@ -39,14 +39,9 @@ import numpy as np
 
 from rotation.solver.chains import Node, post_arcs
 from rotation.solver.highs import new_highs, run_interruptibly
-from rotation.solver.program import Program
+from rotation.solver.program import Program, elastic_price
 from rotation.solver.relaxation import ROUNDING
 from rotation.solver.secondment_mip import INTEGRAL
-
-ELASTIC = 10.0
-"""A goal held by a later stage may slip in the program at this many times the dearest
-secondment's cost a unit (never in a plan), as in ``pricing``: the plan so far's chains keep
-it feasible, this only keeps it so whatever the plan."""
 
 if TYPE_CHECKING:
     from rotation.solver.pricing import PricedMip, Runs
@@ -131,12 +126,13 @@ class PathMaster(Program):
         self.path_columns: list[int] = []
         self.count = 0
         self.short_columns: list[int] = []  # months short of each owing agency's pledge
-        self.elastic: list[int] = []  # let a held goal slip, at a price (see pricing.ELASTIC)
+        self.elastic: list[int] = []  # let a held goal slip, at a price (see program.ELASTIC)
         self.elastic_price = 0.0
         # Columns other than paths: bounds and entries (by row), for the bound.
         self.fixed: dict[int, tuple[float, float, dict[int, float]]] = {}
         self.kept: set[str] = set()
         self.plan_columns: list[int] = []  # the plan so far's chains
+        self._cells: dict[int, np.ndarray] = {}  # by runs: each run's (post, start, end) cell
         for network in networks:
             self._row(("source", network.q))
         for code, owed in rules.owed.items():
@@ -217,12 +213,10 @@ class PathMaster(Program):
         started = time.monotonic()
         priced = self.priced
         runs = priced.runs
-        costs = runs.costs(goal)
-        scale = max(1.0, float(np.abs(costs).max()) if len(costs) else 1.0)
         self.plan_columns = self._add_plan(plan_runs)
         self._costs(goal)
         self._allow_whole(False)
-        best, stopped = self._rounds(goal, runs, scale, started + seconds)
+        best, stopped = self._rounds(goal, runs, started + seconds)
         chosen = sorted({j for path in self.paths if not path.whole for j in path.runs})
         if best is None:
             return Generated(np.array(chosen, dtype=np.int64), None, None, stopped)
@@ -238,18 +232,17 @@ class PathMaster(Program):
         whole = self.priced.whole
         if whole is self.priced.runs:
             return None
-        costs = whole.costs(goal)
-        scale = max(1.0, float(np.abs(costs).max()) if len(costs) else 1.0)
         self._allow_whole(True)
-        best, _ = self._rounds(goal, whole, scale, time.monotonic() + seconds)
+        best, _ = self._rounds(goal, whole, time.monotonic() + seconds)
         return None if best is None else best[0]
 
-    def _rounds(self, goal: str, runs: Runs, scale: float, deadline: float
+    def _rounds(self, goal: str, runs: Runs, deadline: float
                 ) -> tuple[tuple[float, np.ndarray] | None, bool]:
         """Solve, price ``runs`` and add the paths that would pay, until none would or the
         deadline passes: the best bound found with its prices, and whether the clock
         stopped it."""
         costs = runs.costs(goal)
+        scale = max(1.0, float(np.abs(costs).max()) if len(costs) else 1.0)
         best: tuple[float, np.ndarray] | None = None
         while True:
             left = deadline - time.monotonic()
@@ -270,10 +263,14 @@ class PathMaster(Program):
             for path in entering:
                 self._add_path(path, goal)
 
+    def _outside(self) -> np.ndarray:
+        """The columns of paths of secondments outside the model."""
+        return np.array([c for c, path in zip(self.path_columns, self.paths, strict=True)
+                         if path.whole], dtype=np.int32)
+
     def _allow_whole(self, allowed: bool) -> None:
         """Let the program take the paths of secondments outside the model, or not."""
-        columns = np.array([c for c, path in zip(self.path_columns, self.paths, strict=True)
-                            if path.whole], dtype=np.int32)
+        columns = self._outside()
         if len(columns):
             self.highs.changeColsBounds(len(columns), columns, np.zeros(len(columns)),
                                         np.full(len(columns), math.inf if allowed else 0.0))
@@ -287,8 +284,7 @@ class PathMaster(Program):
         columns = np.array(self.path_columns, dtype=np.int32)
         highs.changeColsIntegrality(len(columns), columns,
                                     np.full(len(columns), highspy.HighsVarType.kInteger))
-        outside = np.array([c for c, path in zip(self.path_columns, self.paths, strict=True)
-                            if path.whole], dtype=np.int32)
+        outside = self._outside()
         if len(outside):  # the model's plans only
             highs.changeColsBounds(len(outside), outside, np.zeros(len(outside)),
                                    np.zeros(len(outside)))
@@ -320,7 +316,10 @@ class PathMaster(Program):
         reduced = costs - (prices.held[runs.person, runs.end + 1]
                            - prices.held[runs.person, runs.start]) - prices.person[runs.person]
         months = self.months
-        key = (runs.post.astype(np.int64) * months + runs.start) * months + runs.end
+        key = self._cells.get(id(runs))
+        if key is None:  # (the same every round)
+            key = self._cells[id(runs)] = (
+                (runs.post.astype(np.int64) * months + runs.start) * months + runs.end)
         flat = np.full(len(self.priced.problem.posts) * months * months, math.inf)
         np.minimum.at(flat, key, reduced)
         at = np.flatnonzero(reduced <= flat[key])
@@ -442,8 +441,9 @@ class PathMaster(Program):
 
     def _costs(self, goal: str) -> None:
         """Every column's cost under the goal."""
-        dearest = self.priced.runs.costs(goal).max() if len(self.priced.runs) else 0.0
-        self.elastic_price = ELASTIC * max(1.0, float(dearest))
+        # (The plan so far's chains keep the program feasible; the slip keeps it so whatever
+        # the plan.)
+        self.elastic_price = elastic_price(self.priced.runs.costs(goal))
         costs = np.zeros(self.count)
         for column, path in zip(self.path_columns, self.paths, strict=True):
             costs[column] = self._path_cost(path, goal)

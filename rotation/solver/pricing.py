@@ -55,7 +55,7 @@ from rotation.solver.domains import Domains
 from rotation.solver.highs import new_highs, run_interruptibly
 from rotation.solver.objective import GoalTier, balance_rate
 from rotation.solver.paths import PathMaster
-from rotation.solver.program import Program
+from rotation.solver.program import Program, elastic_price
 from rotation.solver.relaxation import ROUNDING
 from rotation.solver.secondment_mip import INTEGRAL, RuleRows
 from rotation.solver.variables import every_run
@@ -74,13 +74,6 @@ the search that recombines their secondments takes the rest."""
 
 PRICE_TOLERANCE = 1e-6
 """A price below minus this (relative to the column's cost scale) counts as negative."""
-
-ELASTIC = 10.0
-"""A goal held by a later stage may slip in the linear program at this many times the dearest
-secondment's cost a unit (never in a plan). Without it the held goals' prices swing wildly
-while few columns are in: on the generated M instance (vacancies held at 6) the balance's
-program had not converged in 7 s; a bound from it holds all the same (it only adds columns).
-"""
 
 SEARCH_GAP = 0.005
 """HiGHS's search for whole secondments stops once its plan is proven within this share of
@@ -249,7 +242,7 @@ class PricedMip(Program):
             for column in columns:
                 self.fixed[column][0].append(row)
                 self.fixed[column][1].append(1.0)
-            # Its elastic column (see ``ELASTIC``), as much as the goal's columns can hold.
+            # Its elastic column (see ``program.ELASTIC``), as much as the goal's columns can hold.
             most = sum(self.fixed[column][3] for column in columns)
             self.highs.addCol(0.0, 0.0, most, 1, np.array([row], dtype=np.int32),
                               np.array([-1.0]))
@@ -364,9 +357,8 @@ class PricedMip(Program):
         self.highs.changeColsCost(len(costs), np.arange(len(costs), dtype=np.int32), costs)
 
     def _elastic_price(self, goal: str) -> float:
-        """What a unit of a held goal's slip costs (see ``ELASTIC``)."""
-        dearest = float(self.runs.costs(goal).max()) if len(self.runs) else 0.0
-        return ELASTIC * max(1.0, dearest)
+        """What a unit of a held goal's slip costs (see ``program.ELASTIC``)."""
+        return elastic_price(self.runs.costs(goal))
 
     def _add_runs(self, indices: Iterable[int], goal: str) -> None:
         """Add these runs (indices into ``self.runs``) as columns, unless already in."""

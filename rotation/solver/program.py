@@ -16,6 +16,20 @@ from rotation.solver.chains import RowKey, row_bounds
 from rotation.solver.highs import new_highs
 from rotation.solver.secondment_mip import RuleRows
 
+ELASTIC = 10.0
+"""A goal held by a later stage may slip in the linear program at this many times the dearest
+secondment's cost a unit (never in a plan). Without it the held goals' prices swing wildly
+while few columns are in: on the generated M instance (vacancies held at 6) the balance's
+program had not converged in 7 s; a bound from it holds all the same (it only adds columns).
+"""
+
+
+def elastic_price(costs: np.ndarray) -> float:
+    """What a unit of a held goal's slip costs, given each possible secondment's cost under
+    the goal (see ``ELASTIC``)."""
+    dearest = float(costs.max()) if len(costs) else 0.0
+    return ELASTIC * max(1.0, dearest)
+
 
 class Program:
     """A HiGHS program with its rows by key, and their bounds."""
