@@ -8,11 +8,12 @@ way of using that relaxation to find plans, its relaxation-induced neighbourhood
 because CP-SAT shares LP solutions between its workers in an order that depends on timing.
 
 So the same idea is done here, deterministically, before the stage's search: solve the
-stage's linear relaxation once (CLP, which OR-Tools bundles), keep every (person, post) pair
-that either the relaxation or the current plan uses in some month, and search the model with
-every other pair left out. That restricted model is a fraction of the size and usually holds
-a plan far better than the starting one (measured: on the generated S instance and the
-Highland sample it held the optimum itself); the stage's full search then starts from it.
+stage's linear relaxation once (HiGHS, given the whole matrix at once), keep every (person,
+post) pair that either the relaxation or the current plan uses in some month, and search the
+model with every other pair left out. That restricted model is a fraction of the size and
+usually holds a plan far better than the starting one (measured: on the generated S instance
+and the Highland sample it held the optimum itself); the stage's full search then starts
+from it.
 Nothing is lost if it does not: the restricted plan is only a hint.
 
 The relaxation also shortens the proof. Its bound is worked out here from the LP solver's
@@ -24,20 +25,20 @@ the stage searches a copy of the model with those fixed.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import math
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
+import highspy
 import numpy as np
-from ortools.linear_solver import pywraplp
+from ortools.sat import cp_model_pb2
 from ortools.sat.python import cp_model
 
+from rotation.solver.highs import new_highs, run_interruptibly
 from rotation.solver.stability import hint_solution
 from rotation.solver.variables import PairVars
-
-LP_SOLVER = "CLP"
-"""Measured on the balance stage's relaxation: CLP 0.23 s on S and 0.8 s on Highland, HiGHS
-0.35 s and 0.8 s, GLOP 3-4 s on S, PDLP over five minutes on Highland."""
 
 USED = 1e-6
 """A relaxation value above this counts as using the pair-month."""
@@ -117,83 +118,116 @@ def solve_relaxation(cp: cp_model.CpModel, seconds: float) -> Relaxation | None:
     go in as they are; a linear constraint that holds only under a condition is left out,
     which keeps the problem a relaxation (every plan is still a solution of it).
     """
-    proto = cp.proto
-    lp = pywraplp.Solver.CreateSolver(LP_SOLVER)
-    if lp is None:
-        return None
-    infinity = lp.infinity()
+    proto = _plain_proto(cp)
     lower = np.array([float(v.domain[0]) for v in proto.variables])
     upper = np.array([float(v.domain[len(v.domain) - 1]) for v in proto.variables])
-    columns = [lp.NumVar(low, high, "") for low, high in zip(lower, upper, strict=True)]
-    rows: list[pywraplp.Constraint] = []
-    row_bounds: list[tuple[float, float]] = []
-    entries: tuple[list[int], list[int], list[float]] = ([], [], [])  # row, column, coefficient
-
-    def add_row(terms: dict[int, float], low: float, high: float) -> None:
-        low = low if low > -NO_BOUND else -np.inf
-        high = high if high < NO_BOUND else np.inf
-        row = lp.Constraint(low if low > -np.inf else -infinity,
-                            high if high < np.inf else infinity)
-        for index, coefficient in terms.items():
-            if coefficient:
-                row.SetCoefficient(columns[index], coefficient)
-                entries[0].append(len(rows))
-                entries[1].append(index)
-                entries[2].append(coefficient)
-        rows.append(row)
-        row_bounds.append((low, high))
-
-    def add_literals(literals: Iterable[int], low: float, high: float) -> None:
-        # A negative reference -i-1 is the negation of variable i: 1 - x.
-        terms: dict[int, float] = defaultdict(float)
-        constant = 0
-        for ref in literals:
-            if ref >= 0:
-                terms[ref] += 1
-            else:
-                terms[-ref - 1] -= 1
-                constant += 1
-        add_row(terms, low - constant, high - constant)
-
+    matrix = _Rows()
     for constraint in proto.constraints:
         conditions = [-ref - 1 for ref in constraint.enforcement_literal]  # their negations
-        if constraint.has_linear():
+        kind = constraint.WhichOneof("constraint")
+        if kind == "linear":
             if conditions:
                 continue
             linear = constraint.linear
-            terms: dict[int, float] = defaultdict(float)
-            for index, coefficient in zip(linear.vars, linear.coeffs, strict=True):
-                terms[index] += coefficient
-            add_row(terms, linear.domain[0], linear.domain[len(linear.domain) - 1])
-        elif constraint.has_bool_or():
-            add_literals([*constraint.bool_or.literals, *conditions], 1, infinity)
-        elif constraint.has_bool_and():
+            matrix.add(linear.vars, linear.coeffs, linear.domain[0],
+                       linear.domain[len(linear.domain) - 1])
+        elif kind == "bool_or":
+            matrix.add_literals([*constraint.bool_or.literals, *conditions], 1, math.inf)
+        elif kind == "bool_and":
             for ref in constraint.bool_and.literals:
-                add_literals([ref, *conditions], 1, infinity)
-        elif constraint.has_at_most_one() and not conditions:
-            add_literals(constraint.at_most_one.literals, -infinity, 1)
-        elif constraint.has_exactly_one() and not conditions:
-            add_literals(constraint.exactly_one.literals, 1, 1)
-
-    costs = np.zeros(len(columns))
-    for index, coefficient in zip(proto.objective.vars, proto.objective.coeffs, strict=True):
-        costs[index] += coefficient
-    objective = lp.Objective()
-    for index in np.flatnonzero(costs):
-        objective.SetCoefficient(columns[index], costs[index])
-    objective.SetMinimization()
-    lp.SetTimeLimit(max(1, int(seconds * 1000)))
-    if lp.Solve() != pywraplp.Solver.OPTIMAL:
+                matrix.add_literals([ref, *conditions], 1, math.inf)
+        elif kind == "at_most_one" and not conditions:
+            matrix.add_literals(constraint.at_most_one.literals, -math.inf, 1)
+        elif kind == "exactly_one" and not conditions:
+            matrix.add_literals(constraint.exactly_one.literals, 1, 1)
+    costs = np.zeros(len(lower))
+    np.add.at(costs, np.asarray(proto.objective.vars, dtype=np.int64),
+              np.asarray(proto.objective.coeffs, dtype=float))
+    rows, columns, coefficients = matrix.merged(len(lower))
+    row_bounds = matrix.bounds()
+    highs = new_highs()
+    highs.setOptionValue("time_limit", max(0.01, float(seconds)))
+    program = highspy.HighsLp()
+    program.num_col_, program.num_row_ = len(lower), len(row_bounds)
+    program.col_cost_, program.col_lower_, program.col_upper_ = costs, lower, upper
+    program.row_lower_, program.row_upper_ = row_bounds[:, 0], row_bounds[:, 1]
+    program.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    program.a_matrix_.num_col_, program.a_matrix_.num_row_ = len(lower), len(row_bounds)
+    program.a_matrix_.start_ = np.searchsorted(rows, np.arange(len(row_bounds) + 1))
+    program.a_matrix_.index_ = columns
+    program.a_matrix_.value_ = coefficients
+    highs.passModel(program)
+    run_interruptibly(highs)
+    if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
-    bound, reduced = _dual_bound(costs, (lower, upper), np.array(row_bounds).reshape(-1, 2),
-                                 np.array([row.dual_value() for row in rows]), entries)
-    return Relaxation([column.solution_value() for column in columns],
-                      bound + proto.objective.offset, reduced.tolist())
+    solution = highs.getSolution()
+    bound, reduced = _dual_bound(costs, (lower, upper), row_bounds,
+                                 np.asarray(solution.row_dual), (rows, columns, coefficients))
+    return Relaxation(list(solution.col_value), bound + proto.objective.offset,
+                      reduced.tolist())
+
+
+def _plain_proto(cp: cp_model.CpModel) -> cp_model_pb2.CpModelProto:
+    """The model as a plain protocol buffer, whose fields read ten times faster than those
+    of the model's own view (measured: 0.05 s for the S balance stage's 18,800 constraints
+    instead of 0.5 s)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "model.pb"
+        cp.export_to_file(str(path))
+        return cp_model_pb2.CpModelProto.FromString(path.read_bytes())
+
+
+class _Rows:
+    """The relaxation's rows, gathered entry by entry and handed to HiGHS as one matrix."""
+
+    def __init__(self) -> None:
+        self.rows: list[int] = []
+        self.columns: list[int] = []
+        self.coefficients: list[float] = []
+        self.lower: list[float] = []
+        self.upper: list[float] = []
+
+    def add(self, columns: Sequence[int], coefficients: Sequence[float], low: float,
+            high: float) -> None:
+        """A row ``low <= sum(coefficient * column) <= high``."""
+        self.rows.extend([len(self.lower)] * len(columns))
+        self.columns.extend(columns)
+        self.coefficients.extend(coefficients)
+        self.lower.append(low)
+        self.upper.append(high)
+
+    def add_literals(self, literals: Iterable[int], low: float, high: float) -> None:
+        """A row bounding how many of ``literals`` hold; a negative reference -i-1 is the
+        negation of variable i, 1 - x."""
+        columns = [ref if ref >= 0 else -ref - 1 for ref in literals]
+        signs = [1.0 if ref >= 0 else -1.0 for ref in literals]
+        negated = signs.count(-1.0)
+        self.add(columns, signs, low - negated, high - negated)
+
+    def merged(self, width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every entry as (row, column, coefficient), sorted by row then column, with the
+        entries of one column in one row summed and zeros left out."""
+        keys = np.asarray(self.rows, dtype=np.int64) * width + np.asarray(self.columns,
+                                                                           dtype=np.int64)
+        unique, position = np.unique(keys, return_inverse=True)
+        summed = np.bincount(position, weights=np.asarray(self.coefficients, dtype=float))
+        kept = summed != 0
+        unique, summed = unique[kept], summed[kept]
+        return unique // width, (unique % width).astype(np.int32), summed
+
+    def bounds(self) -> np.ndarray:
+        """Each row's (lower, upper) bound, with CP-SAT's integer limits left open."""
+        bounds = np.column_stack([np.asarray(self.lower, dtype=float),
+                                  np.asarray(self.upper, dtype=float)]).reshape(-1, 2)
+        bounds[bounds[:, 0] <= -NO_BOUND, 0] = -np.inf
+        bounds[bounds[:, 1] >= NO_BOUND, 1] = np.inf
+        return bounds
 
 
 def _dual_bound(costs: np.ndarray, bounds: tuple[np.ndarray, np.ndarray],
                 row_bounds: np.ndarray, duals: np.ndarray,
-                entries: tuple[list[int], list[int], list[float]]
+                entries: tuple[Sequence[int] | np.ndarray, Sequence[int] | np.ndarray,
+                               Sequence[float] | np.ndarray]
                 ) -> tuple[float, np.ndarray]:
     """A lower bound on the objective of every point of the relaxation, and each variable's
     reduced cost, from the LP solver's row prices.
