@@ -19,7 +19,10 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(STAMP)
 
+# Compiled once here, the package's modules load faster on every run, also where Python is
+# told not to write bytecode itself (PYTHONDONTWRITEBYTECODE).
 demo: $(STAMP)
+	$(BIN)/python -m compileall -q rotation
 	$(BIN)/rotation validate inputs/highland.xlsx
 	$(BIN)/rotation solve inputs/highland.xlsx -o outputs/highland-plan.xlsx --force
 
@@ -34,6 +37,7 @@ lint: $(TEST_STAMP)
 
 # BENCH=quick: S and M only (a few minutes); without it every size (see benchmarks/results.md).
 bench: $(TEST_STAMP)
+	$(BIN)/python -m compileall -q rotation
 	BENCH=$(BENCH) $(BIN)/python benchmarks/run.py
 
 clean:

@@ -335,3 +335,23 @@ def test_plot_refuses_a_picture_name_that_is_not_png_and_a_bad_today(
     code, output = run("plot", plan_book, "-o", tmp_path / "t.png", "--today", "soon")
     assert code == 2 and "--today" in output
     assert not (tmp_path / "t.png").exists()
+
+
+def test_the_modules_loaded_while_the_solver_searches_are_the_ones_draw_imports() -> None:
+    # `rotation solve` loads matplotlib on a background thread during the search; a module
+    # draw imports but the thread does not would load on the planner's clock again.
+    import ast
+    import sys
+
+    import rotation.picture.draw as draw
+    from rotation.picture import DRAWING_MODULES, load_drawing_meanwhile
+
+    source = ast.parse(Path(draw.__file__).read_text())
+    imported = {node.module for node in ast.walk(source)
+                if isinstance(node, ast.ImportFrom) and node.module
+                and node.module.startswith("matplotlib")}
+    assert imported == set(DRAWING_MODULES)
+    loading = load_drawing_meanwhile()
+    loading.join(timeout=60)
+    assert not loading.is_alive()
+    assert all(name in sys.modules for name in DRAWING_MODULES)

@@ -70,9 +70,8 @@ def solve(input_path: Path, output: Path | None, time_limit: float, seed: int, w
     """Find the best plan the rules allow and write it to a workbook."""
     from rotation.changes import summarise, summary_sentence
     from rotation.checker import check_plan
-    from rotation.io.agency_split import write_agency_workbooks
     from rotation.io.files import input_sha256
-    from rotation.io.plan_writer import write_plan
+    from rotation.picture import load_drawing_meanwhile
     from rotation.plan import SolveResult
     from rotation.replan import replan_changes
     from rotation.report import solve_document
@@ -105,6 +104,7 @@ def solve(input_path: Path, output: Path | None, time_limit: float, seed: int, w
     say(f"Planning {problem.settings.plan_name or input_path.stem}: "
         f"{len(problem.posts)} posts, {len(problem.candidates)} candidates, "
         f"{problem.settings.horizon_months} months (time limit {time_limit:g}s)")
+    drawing = load_drawing_meanwhile()  # the plan's timeline picture needs it at the end
     result = run_solver(problem, options, on_progress=_show_progress)
 
     if result.status == "INFEASIBLE":
@@ -131,6 +131,9 @@ def solve(input_path: Path, output: Path | None, time_limit: float, seed: int, w
     if explain_vacancies:
         report = explain_plan_vacancies(problem, result.secondments, report, time_limit)
     changes = replan_changes(replan, result.secondments) if replan is not None else None
+    drawing.join()
+    from rotation.io.agency_split import write_agency_workbooks
+    from rotation.io.plan_writer import write_plan
     try:
         write_plan(target, problem, result, report, findings, input_sha256(input_path),
                    changes=changes, people=replan_names(problem, previous_path)
