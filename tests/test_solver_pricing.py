@@ -217,3 +217,42 @@ def test_time_to_spare_prices_in_the_whole_problem_for_a_closer_bound(
     assert shortlisted.best_bound <= best.objective + 1e-6
     assert shortlisted.best_bound >= best.objective - 1
     assert narrow.best_bound < best.objective - 100
+
+
+def test_a_plan_may_pair_people_with_posts_the_shortlist_left_out(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # A shortlist too short for the best plan: the whole problem's linear optimum uses pairs
+    # it left out, and the best plan among its secondments beats the shortlist's best. It is
+    # checked like any plan, and the planner is told where it came from.
+    given = generate_problem(posts=8, candidates=32, months=30, seed=3)
+    monkeypatch.setattr(shortlist_module, "PAIR_MONTH_BUDGET", 500)
+    monkeypatch.setattr(solve_module, "LARGE_MODEL", 300)
+    wide = solve(given, SolveOptions(time_limit=20, workers=2))
+    monkeypatch.setattr(PricedMip, "recombine",
+                        lambda self, plan, goal, seconds: (None, False, False))
+    narrow = solve(given, SolveOptions(time_limit=20, workers=2))
+    assert wide.objective is not None and narrow.objective is not None
+    assert wide.goals.vacant_post_months <= narrow.goals.vacant_post_months
+    assert wide.objective < narrow.objective
+    assert wide.shortlist is not None and "outside it" in wide.shortlist
+    assert narrow.shortlist is not None and "outside it" not in narrow.shortlist
+    assert check_plan(given, wide.secondments, funded=wide.funded).ok
+    assert wide.best_bound is not None and wide.best_bound <= wide.objective + 1e-6
+
+
+def test_a_plan_from_outside_the_shortlist_is_taken_only_if_better_and_sound() -> None:
+    given = generate_problem(posts=3, candidates=10, months=24, seed=2)
+    options = SolveOptions(time_limit=20, workers=2)
+    best = solve(given, options)
+    assert best.status == "OPTIMAL" and best.goals is not None
+    new = tuple(s for s in best.secondments if not s.existing)
+    worse = check_plan(given, [*best.secondments[:1]]).goals  # most posts left vacant
+    taken = solve_module._outside_plan(given, options, new, best.secondments, worse)
+    assert taken is not None and set(taken[0]) == set(best.secondments)
+    # Not better than the plan it would replace: kept out.
+    assert solve_module._outside_plan(given, options, new, best.secondments, best.goals) is None
+    # Breaks a rule (one person in two posts at once): kept out, however good it looks.
+    first = new[0]
+    other = next(p.post for p in given.posts if p.post != first.post)
+    clash = (*new, first.model_copy(update={"post": other}))
+    assert solve_module._outside_plan(given, options, clash, best.secondments, worse) is None

@@ -53,6 +53,9 @@ among them (see ``pricing.SEARCH_GAP``)."""
 PATH_TOLERANCE = 1e-6
 """A path whose price is below minus this (relative to the goal's cost scale) joins."""
 
+SUPPORT = 1e-6
+"""A path the linear optimum takes more than this of counts as used (see ``support``)."""
+
 
 @dataclass
 class _Network:
@@ -235,6 +238,17 @@ class PathMaster(Program):
         self._allow_whole(True)
         best, _ = self._rounds(goal, whole, time.monotonic() + seconds)
         return None if best is None else best[0]
+
+    def support(self) -> tuple[list[int], list[int]]:
+        """The secondments of the paths the last linear optimum uses: indices into the model's
+        runs, and into the whole problem's (paths priced in by ``widen``)."""
+        values = np.array(self.highs.getSolution().col_value)
+        inside: set[int] = set()
+        outside: set[int] = set()
+        for column, path in zip(self.path_columns, self.paths, strict=True):
+            if column < len(values) and values[column] > SUPPORT:
+                (outside if path.whole else inside).update(path.runs)
+        return sorted(inside), sorted(outside)
 
     def _rounds(self, goal: str, runs: Runs, deadline: float
                 ) -> tuple[tuple[float, np.ndarray] | None, bool]:

@@ -72,6 +72,12 @@ PATH_SEARCH_SHARE = 0.5
 """The share of the search's time the search among whole paths (see ``paths``) may take;
 the search that recombines their secondments takes the rest."""
 
+OUTSIDE_SHARE = 0.2
+"""The share of the time left after the search that ``recombine`` may take, once the whole
+problem's secondments are priced in (``paths.widen``, which stops sooner when settled,
+takes the rest). Measured on the generated L instance: ``recombine`` took 0.6-0.8 s, and
+its plan is better the closer ``widen`` came to the whole problem's linear optimum."""
+
 PRICE_TOLERANCE = 1e-6
 """A price below minus this (relative to the column's cost scale) counts as negative."""
 
@@ -89,13 +95,16 @@ GOALS = ("cover", "pledges", "balance")
 class Priced:
     """What one goal's pricing gave: a plan (None if no better one was found), a lower bound on
     the goal over the model's plans and one over every plan of the whole problem (in the
-    tier's units; None if the linear program was not solved), and whether the clock stopped
-    HiGHS (a run that may not repeat exactly)."""
+    tier's units; None if the linear program was not solved), whether the clock stopped
+    HiGHS (a run that may not repeat exactly), and a plan better still that pairs people
+    with posts the model (a shortlist) left out (see ``PricedMip.recombine``), if found.
+    Plans hold new secondments only."""
 
     plan: tuple[Secondment, ...] | None
     bound: float | None
     whole_bound: float | None
     stopped: bool
+    outside: tuple[Secondment, ...] | None = None  # a better plan using pairs outside the model
 
 
 class Runs:
@@ -203,6 +212,8 @@ class PricedMip(Program):
         self.in_lp = np.full(len(self.runs), -1, dtype=np.int64)  # run -> column, or -1
         self.run_columns: list[int] = []  # the runs in the program, in the order they came
         self.run_at: list[int] = []  # and their columns
+        self.outside_at: dict[int, int] = {}  # whole problem's runs outside the model -> column
+        self._model_keys: tuple[np.ndarray, np.ndarray] | None = None  # see ``_in_model``
         self.elastic: list[int] = []  # columns that let a kept goal slip, at a price
         self.blind = False  # a kept goal this model does not state: its plans may break it
         self._arcs()
@@ -275,15 +286,27 @@ class PricedMip(Program):
             found, stopped = self._search(start, seconds - (time.monotonic() - started))
             whole_bound = generated.whole_bound
             left = seconds - (time.monotonic() - started)
+            chosen_plan = whole_paths if found is None else found
+            outside = None
             if whole_bound is not None and not generated.stopped and left > 0:
                 # Time to spare: a bound on every plan of the whole problem closer to its
-                # best, from the whole problem's secondments priced in.
-                wider = self.paths.widen(goal, left)
+                # best, from the whole problem's secondments priced in; then a plan among
+                # the secondments its linear optimum uses, pairs outside the model included.
+                wider = self.paths.widen(goal, (1 - OUTSIDE_SHARE) * left)
                 whole_bound = whole_bound if wider is None else max(whole_bound, wider)
-            return Priced(whole_paths if found is None else found,
+                left = seconds - (time.monotonic() - started)
+                if wider is not None and goal == "balance" and left > 0:
+                    start = plan if chosen_plan is None else chosen_plan
+                    recombined, beyond, late_outside = self.recombine(start, goal, left)
+                    stopped = stopped or late_outside
+                    if recombined is not None and beyond:
+                        outside = recombined  # (the model cannot hold it)
+                    elif recombined is not None:
+                        chosen_plan = recombined
+            return Priced(chosen_plan,
                           None if generated.bound is None else generated.bound + constant,
                           None if whole_bound is None else whole_bound + constant,
-                          generated.stopped or late or stopped)
+                          generated.stopped or late or stopped, outside)
         if goal != "balance":  # see below
             self._add_runs(self._runs_of(plan), goal)
         stopped = False
@@ -354,6 +377,8 @@ class PricedMip(Program):
         costs[self.goal_columns.get(goal, [])] = 1.0
         costs[self.elastic] = self._elastic_price(goal)
         costs[self.run_at] = self.runs.costs(goal)[self.run_columns]
+        if self.outside_at:
+            costs[list(self.outside_at.values())] = self.whole.costs(goal)[list(self.outside_at)]
         self.highs.changeColsCost(len(costs), np.arange(len(costs), dtype=np.int32), costs)
 
     def _elastic_price(self, goal: str) -> float:
@@ -366,25 +391,66 @@ class PricedMip(Program):
         new = [int(j) for j in indices if self.in_lp[j] < 0]
         if not new:
             return
+        starts, rows, values = self._entries(runs, new)
+        self.highs.addCols(len(new), runs.costs(goal)[new], np.zeros(len(new)),
+                           np.ones(len(new)), len(rows), starts, rows, values)
+        for j in new:
+            self.in_lp[j] = self.count
+            self.run_columns.append(j)
+            self.run_at.append(self.count)
+            self.count += 1
+
+    def _add_outside(self, indices: Iterable[int], goal: str) -> None:
+        """Add these runs of the whole problem (indices into ``self.whole``), whose pairs
+        the model left out, as columns, unless already in. Only ``recombine`` lets a plan
+        take them."""
+        runs = self.whole
+        new = [int(j) for j in indices if int(j) not in self.outside_at]
+        if not new:
+            return
+        starts, rows, values = self._entries(runs, new)
+        self.highs.addCols(len(new), runs.costs(goal)[new], np.zeros(len(new)),
+                           np.zeros(len(new)), len(rows), starts, rows, values)
+        for j in new:
+            self.outside_at[j] = self.count
+            self.count += 1
+
+    def _entries(self, runs: Runs, indices: Sequence[int]
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The columns of these runs as HiGHS takes them: where each starts, and its rows and
+        values (its post's chain and the rules' rows it pays in, see ``chains.run_terms``
+        and ``RuleRows.terms``)."""
         starts: list[int] = []
         rows: list[int] = []
         values: list[float] = []
-        for j in new:
+        for j in indices:
             p, q = int(runs.person[j]), int(runs.post[j])
             start, end = int(runs.start[j]) + self.first, int(runs.end[j]) + self.first
             starts.append(len(rows))
             for key, value in [*run_terms(q, start, end), *self.rules.terms(p, start, end)]:
                 rows.append(self._row(key))
                 values.append(value)
-        costs = runs.costs(goal)[new]
-        self.highs.addCols(len(new), costs, np.zeros(len(new)), np.ones(len(new)), len(rows),
-                           np.array(starts, dtype=np.int32), np.array(rows, dtype=np.int32),
-                           np.array(values, dtype=np.float64))
-        for j in new:
-            self.in_lp[j] = self.count
-            self.run_columns.append(j)
-            self.run_at.append(self.count)
-            self.count += 1
+        return (np.array(starts, dtype=np.int32), np.array(rows, dtype=np.int32),
+                np.array(values, dtype=np.float64))
+
+    def _in_model(self, indices: Sequence[int]) -> np.ndarray:
+        """For each of these runs of the whole problem, the same secondment's index in the
+        model's runs, or -1 where the model left its pair out."""
+        posts, months = len(self.problem.posts), self.months
+
+        def keys(runs: Runs, chosen: np.ndarray | slice) -> np.ndarray:
+            return (((runs.person[chosen].astype(np.int64) * posts + runs.post[chosen]) * months
+                     + runs.start[chosen]) * months + runs.end[chosen])
+
+        if self._model_keys is None:
+            every = keys(self.runs, slice(None))
+            order = np.argsort(every, kind="stable")
+            self._model_keys = (every[order], order)
+        known, order = self._model_keys
+        wanted = keys(self.whole, np.asarray(indices, dtype=np.int64))
+        at = np.minimum(np.searchsorted(known, wanted), max(0, len(known) - 1))
+        found = (len(known) > 0) & (known[at] == wanted)
+        return np.where(found, order[at], -1)
 
     def _runs_of(self, plan: Sequence[Secondment]) -> list[int]:
         """The runs (indices) of a plan's new secondments that the model could hold."""
@@ -485,35 +551,79 @@ class PricedMip(Program):
                 ) -> tuple[tuple[Secondment, ...] | None, bool]:
         """HiGHS's best whole plan among the columns priced in, started from ``plan``, and
         whether the clock stopped it."""
-        columns = np.array(self.run_at, dtype=np.int32)
+        values, late = self._mip(set(self.run_at), self._runs_of(plan), seconds)
+        if values is None:
+            return None, late
+        return self._secondments([j for column, j in zip(self.run_at, self.run_columns,
+                                                         strict=True)
+                                  if values[column] > 0.5]), late
+
+    def recombine(self, plan: Sequence[Secondment], goal: str, seconds: float
+                  ) -> tuple[tuple[Secondment, ...] | None, bool, bool]:
+        """HiGHS's best plan, within ``seconds``, among ``plan``'s secondments and those of
+        the whole problem's linear optimum (see ``paths.support``, after ``widen``), pairs
+        the model left out included; whether it pairs any (so the model cannot hold it);
+        and whether the clock stopped HiGHS. ``plan`` is its start, so the plan is never
+        worse under the goal; None when it found none.
+
+        A search over a few hundred columns, where the one over every column priced in took
+        half the stage on the generated L instance: the linear optimum's secondments are
+        where a better plan most likely lies (the relaxation-induced neighbourhood of mixed
+        integer programming).
+        """
+        assert self.paths is not None
+        inside, outside = self.paths.support()
+        model_index = self._in_model(outside)
+        start = self._runs_of(plan)
+        inside = sorted({*inside, *(int(j) for j in model_index[model_index >= 0]), *start})
+        outside = [j for j, m in zip(outside, model_index, strict=True) if m < 0]
+        self._add_runs(inside, goal)
+        self._add_outside(outside, goal)
+        opened = {int(self.in_lp[j]) for j in inside} | {self.outside_at[j] for j in outside}
+        values, late = self._mip(opened, start, seconds)
+        if values is None:
+            return None, False, late
+        model_runs = [j for column, j in zip(self.run_at, self.run_columns, strict=True)
+                      if values[column] > 0.5]
+        whole_runs = [j for j, column in self.outside_at.items() if values[column] > 0.5]
+        found = (*self._secondments(model_runs), *self._secondments(whole_runs, self.whole))
+        return found, bool(whole_runs), late
+
+    def _mip(self, opened: set[int], start: Sequence[int], seconds: float
+             ) -> tuple[np.ndarray | None, bool]:
+        """HiGHS's best whole plan, within ``seconds``, that takes runs from the ``opened``
+        columns only (and none that lets a held goal slip), started from the runs ``start``
+        (indices into ``self.runs``): every column's value (None if it found no plan), and
+        whether the clock stopped it."""
+        columns = np.array([*self.run_at, *self.outside_at.values()], dtype=np.int32)
         # A fresh instance: HiGHS holds a linear solve to the instance's summed run time.
         highs = new_highs()
         highs.passModel(self.highs.getLp())
         highs.changeColsIntegrality(len(columns), columns,
                                     np.full(len(columns), highspy.HighsVarType.kInteger))
-        if self.elastic:  # a plan keeps the goals held
-            elastic = np.array(self.elastic, dtype=np.int32)
-            highs.changeColsBounds(len(elastic), elastic, np.zeros(len(elastic)),
-                                   np.zeros(len(elastic)))
-        chosen = set(self._runs_of(plan))
-        start = np.array([1.0 if j in chosen else 0.0 for j in self.run_columns])
-        highs.setSolution(len(columns), columns, start)
+        highs.changeColsBounds(len(opened), np.array(sorted(opened), dtype=np.int32),
+                               np.zeros(len(opened)), np.ones(len(opened)))
+        closed = np.array([*self.elastic, *(c for c in columns if int(c) not in opened)],
+                          dtype=np.int32)
+        if len(closed):
+            highs.changeColsBounds(len(closed), closed, np.zeros(len(closed)),
+                                   np.zeros(len(closed)))
+        chosen = {int(self.in_lp[j]) for j in start}
+        highs.setSolution(len(columns), columns,
+                          np.array([1.0 if int(c) in chosen else 0.0 for c in columns]))
         highs.setOptionValue("mip_rel_gap", SEARCH_GAP)
         highs.setOptionValue("time_limit", max(0.01, seconds))
         run_interruptibly(highs)
-        status = highs.getModelStatus()
-        found = highs.getInfo().primal_solution_status == 2  # a feasible plan
-        values = np.array(highs.getSolution().col_value) if found else None
-        late = status != highspy.HighsModelStatus.kOptimal
-        if values is None:
+        late = highs.getModelStatus() != highspy.HighsModelStatus.kOptimal
+        if highs.getInfo().primal_solution_status != 2:  # no feasible plan
             return None, late
-        return self._secondments([j for column, j in zip(columns, self.run_columns, strict=True)
-                                  if values[column] > 0.5]), late
+        return np.array(highs.getSolution().col_value), late
 
-    def _secondments(self, chosen: Iterable[int]) -> tuple[Secondment, ...]:
-        """The secondments of these runs (indices into ``self.runs``)."""
+    def _secondments(self, chosen: Iterable[int], runs: Runs | None = None
+                     ) -> tuple[Secondment, ...]:
+        """The secondments of these runs (indices into ``runs``, the model's unless given)."""
         problem = self.problem
-        runs = self.runs
+        runs = self.runs if runs is None else runs
         return tuple(Secondment(
             person=problem.candidates[int(runs.person[j])].person,
             post=problem.posts[int(runs.post[j])].post,

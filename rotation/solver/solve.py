@@ -29,7 +29,8 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from rotation.domain import Problem, Secondment
+from rotation.checker import check_plan
+from rotation.domain import FundedStretch, Problem, Secondment
 from rotation.funded_posts import implied_stretches
 from rotation.plan import GoalTerms, SolveResult
 from rotation.solver.conflicts import describe_breaches, explain_infeasibility
@@ -260,6 +261,12 @@ def solve(problem: Problem, options: SolveOptions,
     secondments = plan_from_solution(problem, variables, outcome.solution)
     funded = funded_from_solution(problem, built.model, outcome.solution)
     goals = goal_terms(problem, secondments, options.previous, funded=funded)
+    if stages.outside_plan is not None and not outcome.proven:
+        outside = _outside_plan(problem, options, stages.outside_plan, secondments, goals)
+        if outside is not None and common["shortlist"]:
+            secondments, funded, goals = outside
+            common["shortlist"] += ("; the plan also pairs people with posts outside it, "
+                                    "where pricing the whole problem showed it pays")
     if (hand_plan is not None and not outcome.proven
             and _ranks(hand_plan.goals) < _ranks(goals)):  # stopped before the search beat it
         secondments, funded = hand_plan.secondments, tuple(implied_stretches(problem))
@@ -282,6 +289,27 @@ def solve(problem: Problem, options: SolveOptions,
                        best_bound=objective if outcome.balance_exact else bound,
                        proven_goals=tuple(outcome.proven_goals),
                        solve_seconds=time.monotonic() - search_started, **common)
+
+
+def _outside_plan(problem: Problem, options: SolveOptions,
+                  new_secondments: tuple[Secondment, ...], plan: Sequence[Secondment],
+                  goals: GoalTerms
+                  ) -> tuple[tuple[Secondment, ...], tuple[FundedStretch, ...], GoalTerms] | None:
+    """A plan pricing found outside the shortlist (``new_secondments``, with ``plan``'s
+    agreed ones), its funded officers and goal terms, when it keeps every rule (as the
+    independent check finds) and is better than ``plan`` (goal terms ``goals``): the same
+    cover and pledges or better, then a lower balance. Only where no post may be either
+    seconded or funded, so that its funded officers are the funded posts' own."""
+    if any(post.funding == "either" for post in problem.posts):
+        return None
+    outside = (*(s for s in plan if s.existing), *new_secondments)
+    funded = tuple(implied_stretches(problem))
+    report = check_plan(problem, outside, options.previous, funded=funded)
+    settings = problem.settings
+    if not report.ok or (*_ranks(report.goals), balance_value(settings, report.goals)) >= (
+            *_ranks(goals), balance_value(settings, goals)):
+        return None
+    return outside, funded, report.goals
 
 
 @dataclass(frozen=True)
@@ -393,6 +421,9 @@ class _Stages:
         self.whole_bounds: dict[str, float] = {}
         # The stage's bound when its plan so far was found outside CP-SAT (by pricing).
         self.found_outside: float | None = None
+        # A plan pricing found that pairs people with posts the shortlist left out (new
+        # secondments only): the model cannot hold it, so ``solve`` weighs it at the end.
+        self.outside_plan: tuple[Secondment, ...] | None = None
 
     def run(self) -> _Outcome:
         """Run every stage whose tier can change; stop early if one finds no plan."""
@@ -604,6 +635,8 @@ class _Stages:
         if priced is None:
             return None
         self.clock_stopped = self.clock_stopped or (priced.stopped and self.options.reproducible)
+        if priced.outside is not None:
+            self.outside_plan = priced.outside
         if priced.whole_bound is not None and priced.whole_bound > 0:  # (else it says nothing)
             self.whole_bounds[tier.goal] = priced.whole_bound
         floor = None if priced.bound is None else math.ceil(priced.bound - INTEGRAL)
