@@ -387,39 +387,30 @@ class PricedMip(Program):
 
     def _add_runs(self, indices: Iterable[int], goal: str) -> None:
         """Add these runs (indices into ``self.runs``) as columns, unless already in."""
-        runs = self.runs
         new = [int(j) for j in indices if self.in_lp[j] < 0]
-        if not new:
-            return
-        starts, rows, values = self._entries(runs, new)
-        self.highs.addCols(len(new), runs.costs(goal)[new], np.zeros(len(new)),
-                           np.ones(len(new)), len(rows), starts, rows, values)
-        for j in new:
-            self.in_lp[j] = self.count
+        first = self._add_columns(self.runs, new, goal, 1.0)
+        for offset, j in enumerate(new):
+            self.in_lp[j] = first + offset
             self.run_columns.append(j)
-            self.run_at.append(self.count)
-            self.count += 1
+            self.run_at.append(first + offset)
 
     def _add_outside(self, indices: Iterable[int], goal: str) -> None:
         """Add these runs of the whole problem (indices into ``self.whole``), whose pairs
         the model left out, as columns, unless already in. Only ``recombine`` lets a plan
-        take them."""
-        runs = self.whole
+        take them (their upper bound is 0 here)."""
         new = [int(j) for j in indices if int(j) not in self.outside_at]
-        if not new:
-            return
-        starts, rows, values = self._entries(runs, new)
-        self.highs.addCols(len(new), runs.costs(goal)[new], np.zeros(len(new)),
-                           np.zeros(len(new)), len(rows), starts, rows, values)
-        for j in new:
-            self.outside_at[j] = self.count
-            self.count += 1
+        first = self._add_columns(self.whole, new, goal, 0.0)
+        for offset, j in enumerate(new):
+            self.outside_at[j] = first + offset
 
-    def _entries(self, runs: Runs, indices: Sequence[int]
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The columns of these runs as HiGHS takes them: where each starts, and its rows and
-        values (its post's chain and the rules' rows it pays in, see ``chains.run_terms``
-        and ``RuleRows.terms``)."""
+    def _add_columns(self, runs: Runs, indices: Sequence[int], goal: str, upper: float
+                     ) -> int:
+        """Add these runs as columns from 0 to ``upper``, each with its post's chain and the
+        rules' rows it pays in (see ``chains.run_terms`` and ``RuleRows.terms``); the first
+        one's column."""
+        first = self.count
+        if not indices:
+            return first
         starts: list[int] = []
         rows: list[int] = []
         values: list[float] = []
@@ -430,8 +421,12 @@ class PricedMip(Program):
             for key, value in [*run_terms(q, start, end), *self.rules.terms(p, start, end)]:
                 rows.append(self._row(key))
                 values.append(value)
-        return (np.array(starts, dtype=np.int32), np.array(rows, dtype=np.int32),
-                np.array(values, dtype=np.float64))
+        self.highs.addCols(len(indices), runs.costs(goal)[list(indices)],
+                           np.zeros(len(indices)), np.full(len(indices), upper), len(rows),
+                           np.array(starts, dtype=np.int32), np.array(rows, dtype=np.int32),
+                           np.array(values, dtype=np.float64))
+        self.count += len(indices)
+        return first
 
     def _in_model(self, indices: Sequence[int]) -> np.ndarray:
         """For each of these runs of the whole problem, the same secondment's index in the
