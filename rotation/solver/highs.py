@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import highspy
+import numpy as np
 
 from rotation.solver.interrupt import POLL_SECONDS
 
@@ -40,6 +41,33 @@ def run_interruptibly(highs: highspy.Highs) -> None:
             break
     if stopped:
         raise KeyboardInterrupt
+
+
+def best_integer(program: highspy.Highs, integer: np.ndarray, start: np.ndarray, *,
+                 opened: np.ndarray | None = None, closed: np.ndarray | None = None,
+                 gap: float, seconds: float) -> tuple[np.ndarray | None, bool]:
+    """HiGHS's best solution, within ``seconds`` or ``gap`` of its bound, of a copy of the
+    linear ``program`` whose ``integer`` columns take whole values (from ``start``, their
+    values in a known solution), ``opened`` columns range over 0-1 and ``closed`` ones are
+    held at 0: every column's value (None if it found none), and whether the clock, not
+    the gap, stopped it. A fresh instance, since HiGHS holds a solve to the time limit
+    summed over an instance's solves."""
+    highs = new_highs()
+    highs.passModel(program.getLp())
+    highs.changeColsIntegrality(len(integer), integer,
+                                np.full(len(integer), highspy.HighsVarType.kInteger))
+    for columns, upper in ((opened, 1.0), (closed, 0.0)):
+        if columns is not None and len(columns):
+            highs.changeColsBounds(len(columns), columns, np.zeros(len(columns)),
+                                   np.full(len(columns), upper))
+    highs.setSolution(len(integer), integer, start)
+    highs.setOptionValue("mip_rel_gap", gap)
+    highs.setOptionValue("time_limit", max(0.01, seconds))
+    run_interruptibly(highs)
+    late = highs.getModelStatus() != highspy.HighsModelStatus.kOptimal
+    if highs.getInfo().primal_solution_status != 2:  # no feasible solution
+        return None, late
+    return np.array(highs.getSolution().col_value), late
 
 
 @contextmanager

@@ -38,7 +38,7 @@ import highspy
 import numpy as np
 
 from rotation.solver.chains import Node, post_arcs
-from rotation.solver.highs import new_highs, run_interruptibly
+from rotation.solver.highs import best_integer, run_interruptibly
 from rotation.solver.program import Program, elastic_price
 from rotation.solver.relaxation import ROUNDING
 from rotation.solver.secondment_mip import INTEGRAL
@@ -293,29 +293,14 @@ class PathMaster(Program):
         """HiGHS's best plan among the paths priced in (a path a post; the plan so far's
         chains for a start), as its secondments (indices into the model's runs), and whether
         the clock stopped it."""
-        highs = new_highs()  # (a fresh instance: a solve's time limit counts from its start)
-        highs.passModel(self.highs.getLp())
         columns = np.array(self.path_columns, dtype=np.int32)
-        highs.changeColsIntegrality(len(columns), columns,
-                                    np.full(len(columns), highspy.HighsVarType.kInteger))
-        outside = self._outside()
-        if len(outside):  # the model's plans only
-            highs.changeColsBounds(len(outside), outside, np.zeros(len(outside)),
-                                   np.zeros(len(outside)))
-        if self.elastic:  # a plan keeps the goals held
-            elastic = np.array(self.elastic, dtype=np.int32)
-            highs.changeColsBounds(len(elastic), elastic, np.zeros(len(elastic)),
-                                   np.zeros(len(elastic)))
         chosen = set(self.plan_columns)
-        highs.setSolution(len(columns), columns,
-                          np.array([1.0 if c in chosen else 0.0 for c in self.path_columns]))
-        highs.setOptionValue("mip_rel_gap", SEARCH_GAP)
-        highs.setOptionValue("time_limit", max(0.01, seconds))
-        run_interruptibly(highs)
-        late = highs.getModelStatus() != highspy.HighsModelStatus.kOptimal
-        if highs.getInfo().primal_solution_status != 2:  # no feasible plan
+        values, late = best_integer(  # a plan of the model's, keeping the goals held
+            self.highs, columns, np.array([1.0 if c in chosen else 0.0 for c in columns]),
+            closed=np.array([*self._outside(), *self.elastic], dtype=np.int32),
+            gap=SEARCH_GAP, seconds=seconds)
+        if values is None:
             return None, late
-        values = np.array(highs.getSolution().col_value)
         runs = [j for column, path in zip(self.path_columns, self.paths, strict=True)
                 if values[column] > 0.5 for j in path.runs]
         return runs, late

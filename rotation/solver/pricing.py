@@ -52,7 +52,7 @@ from rotation.solver.chains import (
 )
 from rotation.solver.context import SolverModel
 from rotation.solver.domains import Domains
-from rotation.solver.highs import new_highs, run_interruptibly
+from rotation.solver.highs import best_integer, run_interruptibly
 from rotation.solver.objective import GoalTier, balance_rate
 from rotation.solver.paths import PathMaster
 from rotation.solver.program import Program, elastic_price
@@ -591,28 +591,13 @@ class PricedMip(Program):
         (indices into ``self.runs``): every column's value (None if it found no plan), and
         whether the clock stopped it."""
         columns = np.array([*self.run_at, *self.outside_at.values()], dtype=np.int32)
-        # A fresh instance: HiGHS holds a linear solve to the instance's summed run time.
-        highs = new_highs()
-        highs.passModel(self.highs.getLp())
-        highs.changeColsIntegrality(len(columns), columns,
-                                    np.full(len(columns), highspy.HighsVarType.kInteger))
-        highs.changeColsBounds(len(opened), np.array(sorted(opened), dtype=np.int32),
-                               np.zeros(len(opened)), np.ones(len(opened)))
         closed = np.array([*self.elastic, *(c for c in columns if int(c) not in opened)],
                           dtype=np.int32)
-        if len(closed):
-            highs.changeColsBounds(len(closed), closed, np.zeros(len(closed)),
-                                   np.zeros(len(closed)))
         chosen = {int(self.in_lp[j]) for j in start}
-        highs.setSolution(len(columns), columns,
-                          np.array([1.0 if int(c) in chosen else 0.0 for c in columns]))
-        highs.setOptionValue("mip_rel_gap", SEARCH_GAP)
-        highs.setOptionValue("time_limit", max(0.01, seconds))
-        run_interruptibly(highs)
-        late = highs.getModelStatus() != highspy.HighsModelStatus.kOptimal
-        if highs.getInfo().primal_solution_status != 2:  # no feasible plan
-            return None, late
-        return np.array(highs.getSolution().col_value), late
+        return best_integer(self.highs, columns,
+                            np.array([1.0 if int(c) in chosen else 0.0 for c in columns]),
+                            opened=np.array(sorted(opened), dtype=np.int32), closed=closed,
+                            gap=SEARCH_GAP, seconds=seconds)
 
     def _secondments(self, chosen: Iterable[int], runs: Runs | None = None
                      ) -> tuple[Secondment, ...]:
