@@ -218,7 +218,7 @@ class _Rows:
     def bounds(self) -> np.ndarray:
         """Each row's (lower, upper) bound, with CP-SAT's integer limits left open."""
         bounds = np.column_stack([np.asarray(self.lower, dtype=float),
-                                  np.asarray(self.upper, dtype=float)]).reshape(-1, 2)
+                                  np.asarray(self.upper, dtype=float)])
         bounds[bounds[:, 0] <= -NO_BOUND, 0] = -np.inf
         bounds[bounds[:, 1] >= NO_BOUND, 1] = np.inf
         return bounds

@@ -261,9 +261,9 @@ def solve(problem: Problem, options: SolveOptions,
     secondments = plan_from_solution(problem, variables, outcome.solution)
     funded = funded_from_solution(problem, built.model, outcome.solution)
     goals = goal_terms(problem, secondments, options.previous, funded=funded)
-    if stages.outside_plan is not None and not outcome.proven:
+    if stages.outside_plan is not None and built.shortlist is not None:
         outside = _outside_plan(problem, options, stages.outside_plan, secondments, goals)
-        if outside is not None and common["shortlist"]:
+        if outside is not None:
             secondments, funded, goals = outside
             common["shortlist"] += ("; the plan also pairs people with posts outside it, "
                                     "where pricing the whole problem showed it pays")
