@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -43,31 +44,91 @@ def run_interruptibly(highs: highspy.Highs) -> None:
         raise KeyboardInterrupt
 
 
+class IntegerSearch:
+    """HiGHS's search for a whole-valued solution of a copy of a linear ``program``: its
+    ``integer`` columns take whole values (from ``start``, their values in a known
+    solution), ``opened`` columns range over 0-1 and ``closed`` ones are held at 0; it
+    stops within ``seconds``, or once within ``gap`` of its bound. A fresh instance, since
+    HiGHS holds a solve to the time limit summed over an instance's solves.
+
+    ``run`` searches here; ``start`` searches on a thread of its own (HiGHS runs on one
+    core, so the caller can use the other meanwhile) and ``result`` waits for it. Used as a
+    context manager, a search still running on the way out (Ctrl-C, an error) is stopped.
+    """
+
+    def __init__(self, program: highspy.Highs, integer: np.ndarray, start: np.ndarray, *,
+                 opened: np.ndarray | None = None, closed: np.ndarray | None = None,
+                 gap: float, seconds: float) -> None:
+        highs = new_highs()
+        highs.passModel(program.getLp())
+        highs.changeColsIntegrality(len(integer), integer,
+                                    np.full(len(integer), highspy.HighsVarType.kInteger))
+        for columns, upper in ((opened, 1.0), (closed, 0.0)):
+            if columns is not None and len(columns):
+                highs.changeColsBounds(len(columns), columns, np.zeros(len(columns)),
+                                       np.full(len(columns), upper))
+        highs.setSolution(len(integer), integer, start)
+        highs.setOptionValue("mip_rel_gap", gap)
+        highs.setOptionValue("time_limit", max(0.01, seconds))
+        self.highs = highs
+        self._thread: threading.Thread | None = None
+
+    def run(self) -> tuple[np.ndarray | None, bool]:
+        """Search here: every column's value (None if it found no solution), and whether
+        the clock, not the gap, stopped it."""
+        run_interruptibly(self.highs)
+        return self._outcome()
+
+    def start(self) -> None:
+        """Search on a thread of its own. (Not through highspy's own ``startSolve``, whose
+        lock is shared by every instance in the process: one solve at a time.)"""
+        self._thread = threading.Thread(target=self._run_here, daemon=True)
+        self._thread.start()
+
+    def _run_here(self) -> None:
+        """The search on its thread; then the thread's own HiGHS scheduler is let go, as
+        highspy does after a solve on a thread (else the process may abort as it exits)."""
+        try:
+            self.highs.run()
+        finally:
+            highspy.Highs.resetThreadScheduler(False)
+
+    def result(self) -> tuple[np.ndarray | None, bool]:
+        """Wait for the search ``start`` began; what ``run`` returns. Ctrl-C stops it."""
+        assert self._thread is not None
+        try:
+            while self._thread.is_alive():
+                self._thread.join(POLL_SECONDS)
+        except KeyboardInterrupt:
+            self.stop()
+            raise
+        return self._outcome()
+
+    def stop(self) -> None:
+        """Stop a search still running on its thread, and wait until it has."""
+        if self._thread is not None and self._thread.is_alive():
+            self.highs.cancelSolve()  # it stops at its next check, within a moment
+            self._thread.join()
+
+    def __enter__(self) -> IntegerSearch:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
+    def _outcome(self) -> tuple[np.ndarray | None, bool]:
+        late = self.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal
+        if self.highs.getInfo().primal_solution_status != 2:  # no feasible solution
+            return None, late
+        return np.array(self.highs.getSolution().col_value), late
+
+
 def best_integer(program: highspy.Highs, integer: np.ndarray, start: np.ndarray, *,
                  opened: np.ndarray | None = None, closed: np.ndarray | None = None,
                  gap: float, seconds: float) -> tuple[np.ndarray | None, bool]:
-    """HiGHS's best solution, within ``seconds`` or ``gap`` of its bound, of a copy of the
-    linear ``program`` whose ``integer`` columns take whole values (from ``start``, their
-    values in a known solution), ``opened`` columns range over 0-1 and ``closed`` ones are
-    held at 0: every column's value (None if it found none), and whether the clock, not
-    the gap, stopped it. A fresh instance, since HiGHS holds a solve to the time limit
-    summed over an instance's solves."""
-    highs = new_highs()
-    highs.passModel(program.getLp())
-    highs.changeColsIntegrality(len(integer), integer,
-                                np.full(len(integer), highspy.HighsVarType.kInteger))
-    for columns, upper in ((opened, 1.0), (closed, 0.0)):
-        if columns is not None and len(columns):
-            highs.changeColsBounds(len(columns), columns, np.zeros(len(columns)),
-                                   np.full(len(columns), upper))
-    highs.setSolution(len(integer), integer, start)
-    highs.setOptionValue("mip_rel_gap", gap)
-    highs.setOptionValue("time_limit", max(0.01, seconds))
-    run_interruptibly(highs)
-    late = highs.getModelStatus() != highspy.HighsModelStatus.kOptimal
-    if highs.getInfo().primal_solution_status != 2:  # no feasible solution
-        return None, late
-    return np.array(highs.getSolution().col_value), late
+    """``IntegerSearch``'s result, searched here."""
+    return IntegerSearch(program, integer, start, opened=opened, closed=closed, gap=gap,
+                         seconds=seconds).run()
 
 
 @contextmanager

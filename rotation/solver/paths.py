@@ -289,21 +289,24 @@ class PathMaster(Program):
             self.highs.changeColsBounds(len(columns), columns, np.zeros(len(columns)),
                                         np.full(len(columns), math.inf if allowed else 0.0))
 
-    def search(self, seconds: float) -> tuple[list[int] | None, bool]:
+    def search(self, seconds: float, beyond: bool = False
+               ) -> tuple[list[int] | None, list[int], bool]:
         """HiGHS's best plan among the paths priced in (a path a post; the plan so far's
-        chains for a start), as its secondments (indices into the model's runs), and whether
-        the clock stopped it."""
+        chains for a start): its secondments as indices into the model's runs (None if it
+        found none) and into the whole problem's, and whether the clock stopped it. Only
+        ``beyond`` lets it take paths ``widen`` priced in, of pairs outside the model."""
         columns = np.array(self.path_columns, dtype=np.int32)
         chosen = set(self.plan_columns)
-        values, late = best_integer(  # a plan of the model's, keeping the goals held
+        closed = [*self.elastic] if beyond else [*self._outside(), *self.elastic]
+        values, late = best_integer(  # a plan keeping the goals held
             self.highs, columns, np.array([1.0 if c in chosen else 0.0 for c in columns]),
-            closed=np.array([*self._outside(), *self.elastic], dtype=np.int32),
-            gap=SEARCH_GAP, seconds=seconds)
+            closed=np.array(closed, dtype=np.int32), gap=SEARCH_GAP, seconds=seconds)
         if values is None:
-            return None, late
-        runs = [j for column, path in zip(self.path_columns, self.paths, strict=True)
-                if values[column] > 0.5 for j in path.runs]
-        return runs, late
+            return None, [], late
+        taken = [path for column, path in zip(self.path_columns, self.paths, strict=True)
+                 if values[column] > 0.5]
+        return ([j for path in taken if not path.whole for j in path.runs],
+                [j for path in taken if path.whole for j in path.runs], late)
 
     # -- pricing --------------------------------------------------------------------------
     def _price(self, goal: str, runs: Runs, costs: np.ndarray, duals: np.ndarray

@@ -52,7 +52,7 @@ from rotation.solver.chains import (
 )
 from rotation.solver.context import SolverModel
 from rotation.solver.domains import Domains
-from rotation.solver.highs import best_integer, run_interruptibly
+from rotation.solver.highs import IntegerSearch, run_interruptibly
 from rotation.solver.objective import GoalTier, balance_rate
 from rotation.solver.paths import PathMaster
 from rotation.solver.program import Program, elastic_price
@@ -77,6 +77,16 @@ OUTSIDE_SHARE = 0.2
 problem's secondments are priced in (``paths.widen``, which stops sooner when settled,
 takes the rest). Measured on the generated L instance: ``recombine`` took 0.6-0.8 s, and
 its plan is better the closer ``widen`` came to the whole problem's linear optimum."""
+
+WIDEN_SHARE = 0.4
+"""With a second core (see ``PricedMip.parallel``): the share of the secondment search's time
+that ``paths.widen`` takes meanwhile on the other core; the search among every path priced
+in, the whole problem's too, takes the rest. Measured on the generated L instance: ``widen``
+settles in 12-16 s of the 30 s, that search takes 6-7 s."""
+
+RECOMBINE_SHARE = 0.05
+"""With a second core: the share of the balance stage's time kept, after the secondment
+search, for ``recombine`` (1-1.5 s on the generated L instance)."""
 
 PRICE_TOLERANCE = 1e-6
 """A price below minus this (relative to the column's cost scale) counts as negative."""
@@ -185,8 +195,10 @@ class _Prices:
 class PricedMip(Program):
     """The whole-secondment model of a large model, its columns priced in goal by goal."""
 
-    def __init__(self, model: SolverModel, whole: Domains | None) -> None:
+    def __init__(self, model: SolverModel, whole: Domains | None, parallel: bool = False
+                 ) -> None:
         self.model = model
+        self.parallel = parallel  # a second core for HiGHS (see ``_improve_by_paths``)
         problem = model.problem
         variables = model.variables
         self.first = problem.horizon[0]
@@ -221,13 +233,15 @@ class PricedMip(Program):
         self.paths = PathMaster.of(self)
 
     @classmethod
-    def of(cls, model: SolverModel, whole: Domains | None = None) -> PricedMip | None:
+    def of(cls, model: SolverModel, whole: Domains | None = None, parallel: bool = False
+           ) -> PricedMip | None:
         """The priced model of ``model``, or None when its posts' holders do not form chains
         (see ``chains``) or it has no possible secondment. ``whole``: every pair and month
-        R2-R4 allow, when the model was built on a shortlist (for the whole problem's bound)."""
+        R2-R4 allow, when the model was built on a shortlist (for the whole problem's bound).
+        ``parallel``: HiGHS may search on a second core meanwhile."""
         if model.relaxed or not chains_hold(model.problem, model.variables.stints):
             return None
-        priced = cls(model, whole)
+        priced = cls(model, whole, parallel)
         return priced if len(priced.runs) else None
 
     # -- the goals ------------------------------------------------------------------------
@@ -273,40 +287,7 @@ class PricedMip(Program):
         constant = float(tier.total.constant) if goal == "balance" else 0.0
         self._costs(goal)
         if self.paths is not None:
-            generated = self.paths.generate(goal, self._runs_of(plan), PRICING_SHARE * seconds)
-            # Whole paths first (a small program: a plan in seconds even where the one below
-            # cannot solve its first linear program in the time), then their secondments
-            # recombined, from the better plan.
-            left = seconds - (time.monotonic() - started)
-            chosen, late = self.paths.search(PATH_SEARCH_SHARE * left)
-            whole_paths = None if chosen is None else self._secondments(chosen)
-            start = plan if whole_paths is None else whole_paths
-            self._add_runs(generated.runs, goal)
-            self._add_runs(self._runs_of(start), goal)
-            found, stopped = self._search(start, seconds - (time.monotonic() - started))
-            whole_bound = generated.whole_bound
-            left = seconds - (time.monotonic() - started)
-            chosen_plan = whole_paths if found is None else found
-            outside = None
-            if whole_bound is not None and not generated.stopped and left > 0:
-                # Time to spare: a bound on every plan of the whole problem closer to its
-                # best, from the whole problem's secondments priced in; then a plan among
-                # the secondments its linear optimum uses, pairs outside the model included.
-                wider = self.paths.widen(goal, (1 - OUTSIDE_SHARE) * left)
-                whole_bound = whole_bound if wider is None else max(whole_bound, wider)
-                left = seconds - (time.monotonic() - started)
-                if wider is not None and goal == "balance" and left > 0:
-                    start = plan if chosen_plan is None else chosen_plan
-                    recombined, beyond, late_outside = self.recombine(start, goal, left)
-                    stopped = stopped or late_outside
-                    if recombined is not None and beyond:
-                        outside = recombined  # (the model cannot hold it)
-                    elif recombined is not None:
-                        chosen_plan = recombined
-            return Priced(chosen_plan,
-                          None if generated.bound is None else generated.bound + constant,
-                          None if whole_bound is None else whole_bound + constant,
-                          generated.stopped or late or stopped, outside)
+            return self._improve_by_paths(tier, plan, seconds)
         if goal != "balance":  # see below
             self._add_runs(self._runs_of(plan), goal)
         stopped = False
@@ -343,6 +324,79 @@ class PricedMip(Program):
         self._add_runs(self._runs_of(plan), goal)
         found, late = self._search(plan, seconds - (time.monotonic() - started))
         return Priced(found, bound, whole_bound, stopped or late)
+
+    def _improve_by_paths(self, tier: GoalTier, plan: Sequence[Secondment], seconds: float
+                          ) -> Priced:
+        """``improve`` where whole chains of each post are priced in (``paths``).
+
+        Whole paths first (a small program: a plan in seconds even where the secondments'
+        program cannot solve its first linear program in the time), then HiGHS recombines
+        the secondments of every path priced in, from the better plan. Where the pricing
+        settled with time to spare, the whole problem's secondments are priced in too
+        (``paths.widen``: a bound on every plan, shortlist or not, closer to the best) and,
+        for the balance, a plan is sought among the paths that gives, pairs outside the model
+        included, and among the secondments of the whole problem's linear optimum
+        (``recombine``). With a second core the secondment search runs on it while ``widen``
+        and the search among paths run on this one: on the generated L instance the search
+        alone takes 30-35 s of the stage's 55.
+        """
+        assert self.paths is not None
+        started = time.monotonic()
+        deadline = started + seconds
+        goal = tier.goal
+        constant = float(tier.total.constant) if goal == "balance" else 0.0
+        generated = self.paths.generate(goal, self._runs_of(plan), PRICING_SHARE * seconds)
+        chosen, _, late = self.paths.search(PATH_SEARCH_SHARE * (deadline - time.monotonic()))
+        start = self._runs_of(plan) if chosen is None else chosen
+        self._add_runs(generated.runs, goal)
+        self._add_runs(start, goal)
+        widening = (generated.whole_bound is not None and not generated.stopped
+                    and self.whole is not self.runs)
+        meanwhile = self.parallel and widening
+        reserve = RECOMBINE_SHARE * seconds if meanwhile and goal == "balance" else 0.0
+        search_end = deadline - reserve
+        wider = None
+        beyond: tuple[list[int], list[int]] | None = None
+        with self._plan_search(set(self.run_at), self._columns(start),
+                               search_end - time.monotonic()) as search:
+            if meanwhile:
+                search.start()
+                wider = self.paths.widen(goal, WIDEN_SHARE * (search_end - time.monotonic()))
+                if wider is not None and goal == "balance":
+                    inside, others, late_beyond = self.paths.search(
+                        search_end - time.monotonic(), beyond=True)
+                    late = late or late_beyond
+                    beyond = None if inside is None else self._canonical(inside, others)
+                values, late_search = search.result()
+            else:
+                values, late_search = search.run()
+        late = late or late_search
+        found: list[int] | None = chosen if values is None else self._chosen_runs(values)
+        if widening and not meanwhile and time.monotonic() < deadline:
+            # Time to spare: the whole problem's secondments priced in, then the plans
+            # among them (below).
+            wider = self.paths.widen(goal, (1 - OUTSIDE_SHARE) * (deadline - time.monotonic()))
+        whole_bound = generated.whole_bound
+        if wider is not None:
+            whole_bound = wider if whole_bound is None else max(whole_bound, wider)
+        outside: tuple[Secondment, ...] | None = None
+        if wider is not None and goal == "balance":
+            plans: list[tuple[list[int], list[int]]] = [
+                (start if found is None else found, []), *([beyond] if beyond else [])]
+            left = deadline - time.monotonic()
+            best, late_recombined = self.recombine(plans, goal, left) if left > 0 else (
+                None, False)
+            late = late or late_recombined
+            if best is None:
+                best = min(plans, key=lambda p: self._cost(goal, *p))
+            if best[1]:
+                outside = (*self._secondments(best[0]), *self._secondments(best[1], self.whole))
+            else:
+                found = best[0]
+        return Priced(None if found is None else self._secondments(found),
+                      None if generated.bound is None else generated.bound + constant,
+                      None if whole_bound is None else whole_bound + constant,
+                      generated.stopped or late, outside)
 
     # -- the columns ----------------------------------------------------------------------
     def _fixed_column(self, terms: Terms, lower: float, upper: float) -> int:
@@ -546,58 +600,80 @@ class PricedMip(Program):
                 ) -> tuple[tuple[Secondment, ...] | None, bool]:
         """HiGHS's best whole plan among the columns priced in, started from ``plan``, and
         whether the clock stopped it."""
-        values, late = self._mip(set(self.run_at), self._runs_of(plan), seconds)
+        values, late = self._plan_search(set(self.run_at), self._columns(self._runs_of(plan)),
+                                         seconds).run()
         if values is None:
             return None, late
-        return self._secondments([j for column, j in zip(self.run_at, self.run_columns,
-                                                         strict=True)
-                                  if values[column] > 0.5]), late
+        return self._secondments(self._chosen_runs(values)), late
 
-    def recombine(self, plan: Sequence[Secondment], goal: str, seconds: float
-                  ) -> tuple[tuple[Secondment, ...] | None, bool, bool]:
-        """HiGHS's best plan, within ``seconds``, among ``plan``'s secondments and those of
+    def recombine(self, plans: Sequence[tuple[Sequence[int], Sequence[int]]], goal: str,
+                  seconds: float) -> tuple[tuple[list[int], list[int]] | None, bool]:
+        """HiGHS's best plan, within ``seconds``, among the secondments of ``plans`` and of
         the whole problem's linear optimum (see ``paths.support``, after ``widen``), pairs
-        the model left out included; whether it pairs any (so the model cannot hold it);
-        and whether the clock stopped HiGHS. ``plan`` is its start, so the plan is never
-        worse under the goal; None when it found none.
+        the model left out included: its secondments as indices into the model's runs and
+        into the whole problem's (where it pairs any, the model cannot hold it), and whether
+        the clock stopped HiGHS. Each plan is given the same way (see ``_canonical``); the
+        best of them under the goal is the start, so the plan is never worse. None when it
+        found none.
 
         A search over a few hundred columns, where the one over every column priced in took
-        half the stage on the generated L instance: the linear optimum's secondments are
-        where a better plan most likely lies (the relaxation-induced neighbourhood of mixed
-        integer programming).
+        half the stage on the generated L instance: the linear optimum's secondments, with
+        those of good plans, are where a better plan most likely lies (the
+        relaxation-induced neighbourhood of mixed integer programming, and solution merging).
         """
         assert self.paths is not None
-        inside, outside = self.paths.support()
-        model_index = self._in_model(outside)
-        start = self._runs_of(plan)
-        inside = sorted({*inside, *(int(j) for j in model_index[model_index >= 0]), *start})
-        outside = [j for j, m in zip(outside, model_index, strict=True) if m < 0]
+        start_inside, start_outside = min(plans, key=lambda p: self._cost(goal, *p))
+        inside, outside = self._canonical(*self.paths.support())
+        for plan_inside, plan_outside in plans:
+            inside.extend(plan_inside)
+            outside.extend(plan_outside)
+        inside, outside = sorted(set(inside)), sorted(set(outside))
         self._add_runs(inside, goal)
         self._add_outside(outside, goal)
         opened = {int(self.in_lp[j]) for j in inside} | {self.outside_at[j] for j in outside}
-        values, late = self._mip(opened, start, seconds)
+        values, late = self._plan_search(opened, self._columns(start_inside, start_outside),
+                                         seconds).run()
         if values is None:
-            return None, False, late
-        model_runs = [j for column, j in zip(self.run_at, self.run_columns, strict=True)
-                      if values[column] > 0.5]
-        whole_runs = [j for j, column in self.outside_at.items() if values[column] > 0.5]
-        found = (*self._secondments(model_runs), *self._secondments(whole_runs, self.whole))
-        return found, bool(whole_runs), late
+            return None, late
+        return (self._chosen_runs(values),
+                [j for j, column in self.outside_at.items() if values[column] > 0.5]), late
 
-    def _mip(self, opened: set[int], start: Sequence[int], seconds: float
-             ) -> tuple[np.ndarray | None, bool]:
-        """HiGHS's best whole plan, within ``seconds``, that takes runs from the ``opened``
-        columns only (and none that lets a held goal slip), started from the runs ``start``
-        (indices into ``self.runs``): every column's value (None if it found no plan), and
-        whether the clock stopped it."""
-        columns = np.array([*self.run_at, *self.outside_at.values()], dtype=np.int32)
-        closed = np.array([*self.elastic, *(c for c in columns if int(c) not in opened)],
+    def _canonical(self, inside: Sequence[int], outside: Sequence[int]
+                   ) -> tuple[list[int], list[int]]:
+        """A plan's runs (indices into the model's runs and the whole problem's) with those
+        of the whole problem's that the model has too given as the model's."""
+        model_index = self._in_model(outside)
+        return ([*inside, *(int(m) for m in model_index if m >= 0)],
+                [int(j) for j, m in zip(outside, model_index, strict=True) if m < 0])
+
+    def _columns(self, inside: Iterable[int], outside: Iterable[int] = ()) -> set[int]:
+        """The columns of these runs (indices into the model's runs, in the program, and
+        into the whole problem's, outside the model and in the program)."""
+        return {int(self.in_lp[j]) for j in inside} | {self.outside_at[j] for j in outside}
+
+    def _plan_search(self, opened: set[int], start: set[int], seconds: float
+                     ) -> IntegerSearch:
+        """HiGHS's search, within ``seconds``, for the best whole plan that takes runs from
+        the ``opened`` columns only (and none that lets a held goal slip), started from the
+        plan whose runs are the ``start`` columns."""
+        every = np.array([*self.run_at, *self.outside_at.values()], dtype=np.int32)
+        closed = np.array([*self.elastic, *(c for c in every if int(c) not in opened)],
                           dtype=np.int32)
-        chosen = {int(self.in_lp[j]) for j in start}
-        return best_integer(self.highs, columns,
-                            np.array([1.0 if int(c) in chosen else 0.0 for c in columns]),
-                            opened=np.array(sorted(opened), dtype=np.int32), closed=closed,
-                            gap=SEARCH_GAP, seconds=seconds)
+        return IntegerSearch(self.highs, every,
+                             np.array([1.0 if int(c) in start else 0.0 for c in every]),
+                             opened=np.array(sorted(opened), dtype=np.int32), closed=closed,
+                             gap=SEARCH_GAP, seconds=seconds)
+
+    def _chosen_runs(self, values: np.ndarray) -> list[int]:
+        """The model's runs a search's solution takes."""
+        return [j for column, j in zip(self.run_at, self.run_columns, strict=True)
+                if values[column] > 0.5]
+
+    def _cost(self, goal: str, inside: Sequence[int], outside: Sequence[int]) -> float:
+        """A plan's runs' cost under the goal (indices into the model's runs and the whole
+        problem's)."""
+        return (float(self.runs.costs(goal)[list(inside)].sum())
+                + float(self.whole.costs(goal)[list(outside)].sum()))
 
     def _secondments(self, chosen: Iterable[int], runs: Runs | None = None
                      ) -> tuple[Secondment, ...]:

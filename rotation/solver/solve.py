@@ -616,7 +616,7 @@ class _Stages:
         outcome when the plan reaches that bound (settled), or on Ctrl-C (the plan so far)."""
         model = self.built.model
         if self.priced is None:
-            self.priced = PricedMip.of(model, self.whole)
+            self.priced = PricedMip.of(model, self.whole, parallel=self.workers >= 2)
             if self.priced is None:
                 self.pricing = False
                 return None

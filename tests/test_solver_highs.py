@@ -1,0 +1,95 @@
+"""HiGHS as the solver runs it (``highs``): a search on a thread of its own finds what it
+finds in the foreground, runs while another HiGHS solve runs, and stops when left or on
+Ctrl-C."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import highspy
+import numpy as np
+
+from rotation.solver.highs import IntegerSearch, new_highs, run_interruptibly
+
+
+def covering(columns: int, rows: int, seed: int = 0) -> highspy.Highs:
+    """Choose columns (random costs) so that every row has one: slow for HiGHS to prove."""
+    highs = new_highs()
+    rng = np.random.default_rng(seed)
+    highs.addVars(columns, np.zeros(columns), np.ones(columns))
+    highs.changeColsCost(columns, np.arange(columns, dtype=np.int32), rng.random(columns))
+    for _ in range(rows):
+        chosen = rng.choice(columns, 20, replace=False).astype(np.int32)
+        highs.addRow(1.0, np.inf, 20, chosen, np.ones(20))
+    return highs
+
+
+def _search(program: highspy.Highs, seconds: float) -> IntegerSearch:
+    columns = program.getNumCol()
+    every = np.arange(columns, dtype=np.int32)
+    return IntegerSearch(program, every, np.ones(columns), gap=0.0, seconds=seconds)
+
+
+def test_a_search_on_its_own_thread_finds_the_plan_it_finds_here() -> None:
+    program = covering(60, 30)
+    here, late_here = _search(program, 30).run()
+    search = _search(program, 30)
+    search.start()
+    there, late_there = search.result()
+    assert here is not None and there is not None and not late_here and not late_there
+    assert float(np.dot(program.getLp().col_cost_, here)) == float(
+        np.dot(program.getLp().col_cost_, there))
+
+
+def test_a_search_on_its_own_thread_runs_while_another_solve_runs_here() -> None:
+    # highspy's own background solve holds one lock for every instance in the process: a
+    # second solve meanwhile would fail ("Solver is already running").
+    program = covering(60, 30)
+    with _search(program, 30) as search:
+        search.start()
+        other = covering(200, 100, seed=1)
+        run_interruptibly(other)
+        assert other.getModelStatus() == highspy.HighsModelStatus.kOptimal
+        values, late = search.result()
+    assert values is not None and not late
+
+
+def test_a_search_left_early_is_stopped() -> None:
+    program = covering(3000, 1500)
+    search = _search(program, 60)
+    try:
+        with search:
+            search.start()
+            time.sleep(0.3)
+            raise RuntimeError("the caller failed meanwhile")
+    except RuntimeError:
+        stopped = time.monotonic()
+    assert search._thread is not None and not search._thread.is_alive()
+    assert time.monotonic() - stopped < 1
+    assert search.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal
+
+
+def test_ctrl_c_stops_a_search_on_its_own_thread() -> None:
+    # In a child process, as a terminal sends it: the caller waiting for the search gets
+    # Ctrl-C, and the search (given a minute) has stopped within a moment.
+    code = ("import os, signal, threading, time\n"
+            "import numpy as np\n"
+            "from tests.test_solver_highs import covering\n"
+            "from rotation.solver.highs import IntegerSearch\n"
+            "program = covering(3000, 1500)\n"
+            "every = np.arange(3000, dtype=np.int32)\n"
+            "search = IntegerSearch(program, every, np.ones(3000), gap=0.0, seconds=60)\n"
+            "search.start()\n"
+            "threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT)).start()\n"
+            "started = time.monotonic()\n"
+            "try:\n"
+            "    search.result()\n"
+            "    print('finished')\n"
+            "except KeyboardInterrupt:\n"
+            "    print('stopped', time.monotonic() - started < 3,\n"
+            "          not search._thread.is_alive())\n")
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True, timeout=120)
+    assert shown.stdout == "stopped True True\n"
