@@ -89,7 +89,11 @@ def test_ctrl_c_stops_a_search_on_its_own_thread() -> None:
             "    print('finished')\n"
             "except KeyboardInterrupt:\n"
             "    print('stopped', time.monotonic() - started < 3,\n"
-            "          not search._thread.is_alive())\n")
+            "          not search._thread.is_alive(), flush=True)\n"
+            # Known and left open (benchmarks/notes.md, twelfth round): after a search on
+            # its own thread was stopped, the process sometimes aborts as it exits (HiGHS's
+            # threads torn down); this test is about the stop, so the child leaves at once.
+            "os._exit(0)\n")
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                            check=True, timeout=120)
     assert shown.stdout == "stopped True True\n"
