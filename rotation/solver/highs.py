@@ -123,14 +123,6 @@ class IntegerSearch:
         return np.array(self.highs.getSolution().col_value), late
 
 
-def best_integer(program: highspy.Highs, integer: np.ndarray, start: np.ndarray, *,
-                 opened: np.ndarray | None = None, closed: np.ndarray | None = None,
-                 gap: float, seconds: float) -> tuple[np.ndarray | None, bool]:
-    """``IntegerSearch``'s result, searched here."""
-    return IntegerSearch(program, integer, start, opened=opened, closed=closed, gap=gap,
-                         seconds=seconds).run()
-
-
 @contextmanager
 def _standard_output_off() -> Iterator[None]:
     """Keep what compiled code writes to standard output off the planner's terminal (and out

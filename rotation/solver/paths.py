@@ -38,7 +38,7 @@ import highspy
 import numpy as np
 
 from rotation.solver.chains import Node, post_arcs
-from rotation.solver.highs import best_integer, run_interruptibly
+from rotation.solver.highs import IntegerSearch, run_interruptibly
 from rotation.solver.program import Program, elastic_price
 from rotation.solver.relaxation import ROUNDING
 from rotation.solver.secondment_mip import INTEGRAL
@@ -298,9 +298,9 @@ class PathMaster(Program):
         columns = np.array(self.path_columns, dtype=np.int32)
         chosen = set(self.plan_columns)
         closed = [*self.elastic] if beyond else [*self._outside(), *self.elastic]
-        values, late = best_integer(  # a plan keeping the goals held
+        values, late = IntegerSearch(  # a plan keeping the goals held
             self.highs, columns, np.array([1.0 if c in chosen else 0.0 for c in columns]),
-            closed=np.array(closed, dtype=np.int32), gap=SEARCH_GAP, seconds=seconds)
+            closed=np.array(closed, dtype=np.int32), gap=SEARCH_GAP, seconds=seconds).run()
         if values is None:
             return None, [], late
         taken = [path for column, path in zip(self.path_columns, self.paths, strict=True)
