@@ -71,9 +71,12 @@ def test_a_search_left_early_is_stopped() -> None:
     assert search.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal
 
 
-def test_ctrl_c_stops_a_search_on_its_own_thread() -> None:
+def test_ctrl_c_stops_a_search_on_its_own_thread_and_the_program_exits_cleanly() -> None:
     # In a child process, as a terminal sends it: the caller waiting for the search gets
-    # Ctrl-C, and the search (given a minute) has stopped within a moment.
+    # Ctrl-C, the search (given a minute) has stopped within a moment, and the program then
+    # exits normally. A search left running as Python exits aborts the process ("terminate
+    # called without an active exception"), which happened in about half of the runs when
+    # an interrupted join let the search run on; three runs catch that nearly always.
     code = ("import os, signal, threading, time\n"
             "import numpy as np\n"
             "from tests.test_solver_highs import covering\n"
@@ -89,11 +92,10 @@ def test_ctrl_c_stops_a_search_on_its_own_thread() -> None:
             "    print('finished')\n"
             "except KeyboardInterrupt:\n"
             "    print('stopped', time.monotonic() - started < 3,\n"
-            "          not search._thread.is_alive(), flush=True)\n"
-            # Known and left open (benchmarks/notes.md, twelfth round): after a search on
-            # its own thread was stopped, the process sometimes aborts as it exits (HiGHS's
-            # threads torn down); this test is about the stop, so the child leaves at once.
-            "os._exit(0)\n")
-    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                           check=True, timeout=120)
-    assert shown.stdout == "stopped True True\n"
+            "          search.highs.getModelStatus() == highspy.HighsModelStatus.kInterrupt,\n"
+            "          flush=True)\n")
+    code = "import highspy\n" + code
+    for _ in range(3):
+        shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                               timeout=120)
+        assert (shown.returncode, shown.stdout) == (0, "stopped True True\n"), shown.stderr

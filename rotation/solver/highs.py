@@ -72,6 +72,7 @@ class IntegerSearch:
         highs.setOptionValue("time_limit", max(0.01, seconds))
         self.highs = highs
         self._thread: threading.Thread | None = None
+        self._finished = threading.Event()
 
     def run(self) -> tuple[np.ndarray | None, bool]:
         """Search here: every column's value (None if it found no solution), and whether
@@ -87,28 +88,40 @@ class IntegerSearch:
 
     def _run_here(self) -> None:
         """The search on its thread; then the thread's own HiGHS scheduler is let go, as
-        highspy does after a solve on a thread (else the process may abort as it exits)."""
+        highspy does after a solve on a thread."""
         try:
             self.highs.run()
         finally:
             highspy.Highs.resetThreadScheduler(False)
+            self._finished.set()
 
     def result(self) -> tuple[np.ndarray | None, bool]:
         """Wait for the search ``start`` began; what ``run`` returns. Ctrl-C stops it."""
         assert self._thread is not None
         try:
-            while self._thread.is_alive():
-                self._thread.join(POLL_SECONDS)
+            while not self._finished.wait(POLL_SECONDS):
+                pass
         except KeyboardInterrupt:
             self.stop()
             raise
         return self._outcome()
 
     def stop(self) -> None:
-        """Stop a search still running on its thread, and wait until it has."""
-        if self._thread is not None and self._thread.is_alive():
-            self.highs.cancelSolve()  # it stops at its next check, within a moment
-            self._thread.join()
+        """Stop a search still running on its thread, and wait until it has.
+
+        The waits are on an event, not ``Thread.join``: a join that Ctrl-C interrupts can
+        mark a thread still running as finished (see ``interrupt``), and a search left
+        running as the program exits aborts it."""
+        if self._thread is None or self._finished.is_set():
+            return
+        self.highs.cancelSolve()  # it stops at its next check, within a moment
+        while True:
+            try:
+                if self._finished.wait(POLL_SECONDS):
+                    break
+            except KeyboardInterrupt:  # a second Ctrl-C: the search is stopping already
+                self.highs.cancelSolve()
+        self._thread.join()
 
     def __enter__(self) -> IntegerSearch:
         return self
