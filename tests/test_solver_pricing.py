@@ -113,6 +113,45 @@ def test_the_path_prices_are_the_programs_reduced_costs() -> None:
     assert np.allclose(mine, theirs, rtol=1e-7, atol=1e-3 * max(1.0, abs(theirs).max()))
 
 
+def test_the_balance_searches_the_secondments_of_its_own_paths(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The cover's paths were priced at the cover's costs: their secondments stay out of the
+    # balance's search for whole secondments, unless its start or a balance path takes them
+    # (on the generated L instance they took that search past its time).
+    given = generate_problem(posts=6, candidates=24, months=24, seed=5)
+    built = build_model(given)
+    priced = PricedMip.of(built.model)
+    assert priced is not None and priced.paths is not None
+    tiers = {t.goal: t for t in built.tiers}
+    cover = priced.improve(tiers["cover"], (), 20)
+    assert cover is not None and cover.plan is not None
+    cover_runs = {j for path in priced.paths.paths for j in path.runs}
+    priced.keep(tiers["cover"], _tier_value(built, "cover", cover.plan))
+    generated: list[object] = []
+    searched: list[tuple[set[int], set[int]]] = []
+    generate, plan_search = PathMaster.generate, PricedMip._plan_search
+
+    def generate_seen(master: PathMaster, *args: object) -> object:
+        generated.append(generate(master, *args))  # type: ignore[arg-type]
+        return generated[-1]
+
+    def plan_search_seen(self: PricedMip, opened: set[int], start: set[int],
+                         seconds: float) -> object:
+        searched.append((set(opened), set(start)))
+        return plan_search(self, opened, start, seconds)
+
+    monkeypatch.setattr(PathMaster, "generate", generate_seen)
+    monkeypatch.setattr(PricedMip, "_plan_search", plan_search_seen)
+    found = priced.improve(tiers["balance"], cover.plan, 20)
+    assert found is not None and found.plan is not None
+    balance_runs = {int(j) for j in generated[0].runs}  # type: ignore[attr-defined]
+    assert set(priced._runs_of(cover.plan)) <= balance_runs  # the plan's chains are in
+    opened, start = searched[0]
+    assert opened == priced._columns(balance_runs) | start
+    left_out = priced._columns(cover_runs - balance_runs) - start
+    assert left_out and not left_out & opened
+
+
 def test_the_run_prices_are_the_linear_programs_reduced_costs() -> None:
     # Without whole paths (a network an agreed secondment runs back through), secondments
     # are priced in one by one, at the reduced costs of the chain program's columns.

@@ -95,10 +95,10 @@ class _Path:
 
 @dataclass(frozen=True)
 class Generated:
-    """What a round of path pricing gave: the secondments of every path priced in (indices
-    into the model's runs), a lower bound on the goal over the model's plans and one over the
-    whole problem's (less the goal's constant; None when the program was not solved), and
-    whether the clock stopped it before it settled."""
+    """What a round of path pricing gave: the secondments of the paths priced in for its goal
+    and of the plan's chains (indices into the model's runs), a lower bound on the goal over
+    the model's plans and one over the whole problem's (less the goal's constant; None when
+    the program was not solved), and whether the clock stopped it before it settled."""
 
     runs: np.ndarray
     bound: float | None
@@ -216,11 +216,15 @@ class PathMaster(Program):
         started = time.monotonic()
         priced = self.priced
         runs = priced.runs
+        first = len(self.paths)
         self.plan_columns = self._add_plan(plan_runs)
         self._costs(goal)
         self._allow_whole(False)
         best, stopped = self._rounds(goal, runs, started + seconds)
-        chosen = sorted({j for path in self.paths if not path.whole for j in path.runs})
+        # (Not earlier goals' paths: priced at their goals' costs, they only slow the search.)
+        ours = [*self.paths[first:], *(self.paths[self.path_columns.index(column)]
+                                        for column in self.plan_columns)]
+        chosen = sorted({j for path in ours if not path.whole for j in path.runs})
         if best is None:
             return Generated(np.array(chosen, dtype=np.int64), None, None, stopped)
         bound, duals = best

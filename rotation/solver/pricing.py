@@ -339,7 +339,11 @@ class PricedMip(Program):
 
         Whole paths first (a small program: a plan in seconds even where the secondments'
         program cannot solve its first linear program in the time), then HiGHS recombines
-        the secondments of every path priced in, from the better plan. Where the pricing
+        the secondments of the paths priced in for this goal, from the better plan (those
+        of earlier goals' paths too took the balance's search on the generated L instance,
+        seed 2, past its time before its first linear program was solved: 919,700 where,
+        without them, it proves 378,190 within 0.1 % of the best among them in about
+        10 s). Where the pricing
         settled with time to spare, the whole problem's secondments are priced in too
         (``paths.widen``: a bound on every plan, shortlist or not, closer to the best) and,
         for the balance, a plan is sought among the paths that gives, pairs outside the model
@@ -367,8 +371,8 @@ class PricedMip(Program):
             search_end = time.monotonic() + COVER_SEARCH_SHARE * (search_end - time.monotonic())
         wider = None
         beyond: tuple[list[int], list[int]] | None = None
-        with self._plan_search(set(self.run_at), self._columns(start),
-                               search_end - time.monotonic()) as search:
+        with self._plan_search(self._columns(generated.runs) | self._columns(start),
+                               self._columns(start), search_end - time.monotonic()) as search:
             if meanwhile:
                 search.start()
                 wider = self.paths.widen(goal, WIDEN_SHARE * (search_end - time.monotonic()))
