@@ -343,14 +343,14 @@ class PricedMip(Program):
         of earlier goals' paths too took the balance's search on the generated L instance,
         seed 2, past its time before its first linear program was solved: 919,700 where,
         without them, it proves 378,190 within 0.1 % of the best among them in about
-        10 s). Where the pricing
-        settled with time to spare, the whole problem's secondments are priced in too
-        (``paths.widen``: a bound on every plan, shortlist or not, closer to the best) and,
-        for the balance, a plan is sought among the paths that gives, pairs outside the model
-        included, and among the secondments of the whole problem's linear optimum
-        (``recombine``). With a second core the secondment search runs on it while ``widen``
-        and the search among paths run on this one: on the generated L instance the search
-        alone takes 30-35 s of the stage's 55.
+        10 s). Where the pricing settled with time to spare, the whole problem's secondments
+        are priced in too (``paths.widen``: a bound on every plan, shortlist or not, closer
+        to the best) and, for the balance, a plan is sought among the paths that gives,
+        pairs outside the model included, and among the secondments of the whole problem's
+        linear optimum (``recombine``). With a second core the secondment search runs on it
+        while ``widen`` and the search among paths run on this one: on the generated L
+        instance the search alone took 30-35 s of the stage's 55 before it was held to its
+        own goal's paths.
         """
         assert self.paths is not None
         started = time.monotonic()
