@@ -300,3 +300,71 @@ def test_a_plan_from_outside_the_shortlist_is_taken_only_if_better_and_sound() -
     other = next(p.post for p in given.posts if p.post != first.post)
     clash = (*new, first.model_copy(update={"post": other}))
     assert solve_module._outside_plan(given, options, clash, best.secondments, worse) is None
+
+
+def _cheapest_by_enumeration(master: PathMaster, network: object, cheapest: np.ndarray,
+                             handover: np.ndarray, vacancy: float) -> float:
+    """The cheapest path through a post's network found by listing every path that takes its
+    agreed secondments (a check on the shortest-path pass, which never lists them)."""
+    order, incoming = network.order, network.incoming  # type: ignore[attr-defined]
+    outgoing: dict[int, list[tuple[int, float, bool]]] = {i: [] for i in range(-1, len(order))}
+    for head, arcs in enumerate(incoming):
+        for tail, vacant, month, agreed in arcs:
+            cost = (vacancy if vacant else 0.0) - (handover[month] if month >= 0 else 0.0)
+            outgoing[tail].append((head, cost, agreed))
+    for head, (kind, end) in enumerate(order):
+        if kind in "EF":
+            for start, place in network.start_at.items():  # type: ignore[attr-defined]
+                price = cheapest[start, end - master.first]
+                if np.isfinite(price):
+                    outgoing[place].append((head, float(price), False))
+    ends = set(network.ends)  # type: ignore[attr-defined]
+    best = np.inf
+
+    def walk(node: int, cost: float, agreed: int) -> None:
+        nonlocal best
+        if node in ends and agreed == network.agreed:  # type: ignore[attr-defined]
+            best = min(best, cost)
+        for head, step, is_agreed in outgoing[node]:
+            walk(head, cost + step, agreed + is_agreed)
+
+    walk(-1, 0.0, 0)
+    return float(best)
+
+
+def test_each_posts_shortest_path_is_its_cheapest_whatever_its_networks_shape() -> None:
+    # Posts alike are priced together, the others on their own (one starts later, one holds
+    # an agreed secondment): every post's path is its cheapest, as listing every path finds.
+    from tests.factory import agency, candidate, grade, post, secondment, settings
+    given = Problem(
+        settings=settings(horizon_months=8, min_secondment_months=2, max_secondment_months=4),
+        agencies=(agency("HC", max_concurrent=4),), grades=(grade(),),
+        posts=(post("P1"), post("P2"), post("P3", start="2027-06"), post("P4")),
+        candidates=tuple(candidate(name) for name in "ABCDEFG"),
+        existing=(secondment("G", "P4", "2027-03", "2027-05", existing=True),))
+    priced = PricedMip.of(build_model(given).model)
+    assert priced is not None and priced.paths is not None
+    master = priced.paths
+    assert sorted(len(shape.members) for shape in master.shapes) == [1, 1, 2]
+    rng = np.random.default_rng(7)
+    months = master.months
+    for _ in range(20):
+        cheapest = rng.normal(0.0, 3.0, (len(given.posts), months, months))
+        cheapest[rng.random(cheapest.shape) < 0.6] = np.inf
+        cheapest[:, np.tril_indices(months)[0], np.tril_indices(months)[1]] = np.inf  # 2+ months
+        holder = np.arange(cheapest.size, dtype=np.int64).reshape(cheapest.shape)
+        handover = rng.normal(0.0, 2.0, months)
+        vacancy = float(rng.normal(1.0, 1.0))
+        found = master._shortest(cheapest, holder, handover, vacancy)
+        assert [path.q for path, _ in found] == [n.q for n in master.networks]
+        for network, (path, value) in zip(master.networks, found, strict=True):
+            listed = _cheapest_by_enumeration(master, network, cheapest[network.q], handover,
+                                              vacancy)
+            assert value == pytest.approx(listed, abs=1e-9)
+            # ...and the path's own secondments, vacant months and handovers cost that much.
+            q, start, end = np.unravel_index(np.array(path.runs, dtype=np.int64),
+                                             cheapest.shape)
+            assert set(q) <= {network.q}
+            own = (float(cheapest[q, start, end].sum()) + vacancy * path.vacant
+                   - float(handover[list(path.handovers)].sum()))
+            assert own == pytest.approx(value, abs=1e-9)
