@@ -368,3 +368,52 @@ def test_each_posts_shortest_path_is_its_cheapest_whatever_its_networks_shape() 
             own = (float(cheapest[q, start, end].sum()) + vacancy * path.vacant
                    - float(handover[list(path.handovers)].sum()))
             assert own == pytest.approx(value, abs=1e-9)
+
+
+def test_a_plan_near_the_vacancy_floor_is_finished_by_the_search_before_any_pricing(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The hand plan, a secondment short, is a vacancy or two above the floor (no plan has
+    # fewer vacancies): CP-SAT's search takes the cover stage first, and a plan at the floor
+    # ends it, with no pricing of the cover. (Before, pricing went first whatever the gap.)
+    monkeypatch.setattr(shortlist_module, "PAIR_MONTH_BUDGET", 2_000)
+    monkeypatch.setattr(solve_module, "LARGE_MODEL", 1_000)
+    given = _large(2)
+    made = solve_module._hand_plan
+
+    def a_secondment_short(problem: Problem, options: SolveOptions) -> object:
+        plan = made(problem, options).secondments
+        shorter = [tuple(s for s in plan if s is not left_out) for left_out in plan]
+        fewest = min((vacant, i) for i, fewer in enumerate(shorter)
+                     if (vacant := solve_module.goal_terms(problem, fewer).vacant_post_months))
+        fewer = shorter[fewest[1]]
+        return solve_module.HandPlan(fewer, solve_module.goal_terms(problem, fewer))
+
+    monkeypatch.setattr(solve_module, "_hand_plan", a_secondment_short)
+    asked: list[str] = []
+    real = PricedMip.improve
+
+    def noting(self: PricedMip, tier: object, plan: object, seconds: float) -> object:
+        asked.append(tier.goal)  # type: ignore[attr-defined]
+        return real(self, tier, plan, seconds)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(PricedMip, "improve", noting)
+    floors: list[object] = []  # where each cover search would stop
+    search = solve_module._Stages._search
+
+    def searching(self: object, tier: object, *args: object) -> object:
+        if tier.goal == "cover":  # type: ignore[attr-defined]
+            floors.append(self.floor)  # type: ignore[attr-defined]
+        return search(self, tier, *args)
+
+    monkeypatch.setattr(solve_module._Stages, "_search", searching)
+    start = a_secondment_short(given, SolveOptions(time_limit=20))
+    vacant = start.goals.vacant_post_months  # type: ignore[attr-defined]
+    monkeypatch.setattr(solve_module, "NEAR_FLOOR_MONTHS", max(3, vacant))
+    result = solve(given, SolveOptions(time_limit=20, workers=2))
+    assert result.shortlist is not None and result.vacancy_floor is not None
+    assert result.vacancy_floor < vacant
+    assert result.goals is not None
+    assert result.goals.vacant_post_months == result.vacancy_floor
+    assert "cover" not in asked and "balance" in asked
+    assert floors == [result.vacancy_floor]  # a plan at the floor ends the search
+    assert check_plan(given, result.secondments).ok
