@@ -170,11 +170,8 @@ def _large(seed: int) -> Problem:
     return generate_problem(posts=8, candidates=32, months=30, seed=seed)
 
 
-def test_a_large_shortlisted_solve_plans_from_pricing_and_shows_its_gap(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(shortlist_module, "PAIR_MONTH_BUDGET", 2_000)
-    monkeypatch.setattr(solve_module, "LARGE_MODEL", 1_000)
-    given = _large(2)
+def _goals_priced(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The goals pricing is asked for, in order, as the solve goes on."""
     asked: list[str] = []
     real = PricedMip.improve
 
@@ -183,6 +180,15 @@ def test_a_large_shortlisted_solve_plans_from_pricing_and_shows_its_gap(
         return real(self, tier, plan, seconds)  # type: ignore[arg-type]
 
     monkeypatch.setattr(PricedMip, "improve", noting)
+    return asked
+
+
+def test_a_large_shortlisted_solve_plans_from_pricing_and_shows_its_gap(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shortlist_module, "PAIR_MONTH_BUDGET", 2_000)
+    monkeypatch.setattr(solve_module, "LARGE_MODEL", 1_000)
+    given = _large(2)
+    asked = _goals_priced(monkeypatch)
     result = solve(given, SolveOptions(time_limit=20, workers=2))
     assert result.shortlist is not None and result.has_plan
     assert "balance" in asked
@@ -389,14 +395,7 @@ def test_a_plan_near_the_vacancy_floor_is_finished_by_the_search_before_any_pric
         return solve_module.HandPlan(fewer, solve_module.goal_terms(problem, fewer))
 
     monkeypatch.setattr(solve_module, "_hand_plan", a_secondment_short)
-    asked: list[str] = []
-    real = PricedMip.improve
-
-    def noting(self: PricedMip, tier: object, plan: object, seconds: float) -> object:
-        asked.append(tier.goal)  # type: ignore[attr-defined]
-        return real(self, tier, plan, seconds)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(PricedMip, "improve", noting)
+    asked = _goals_priced(monkeypatch)
     floors: list[object] = []  # where each cover search would stop
     search = solve_module._Stages._search
 
