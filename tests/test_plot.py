@@ -355,3 +355,20 @@ def test_the_modules_loaded_while_the_solver_searches_are_the_ones_draw_imports(
     loading.join(timeout=60)
     assert not loading.is_alive()
     assert all(name in sys.modules for name in DRAWING_MODULES)
+
+
+def test_the_picture_is_cropped_as_matplotlib_crops_it_tight(tmp_path: Path) -> None:
+    # The crop worked out before saving (one drawing, not two) gives the very picture a
+    # "tight" save gives, today line and all, for the plan of the module docstring and for
+    # a plan with every kind of month.
+    timelines = [(Timeline.from_plan(plan_problem(), PLAN), None),
+                 (Timeline.from_plan(plan_problem(), PLAN[:1]), m("2027-08"))]
+    for index, (timeline, today) in enumerate(timelines):
+        ours, tight = tmp_path / f"ours{index}.png", tmp_path / f"tight{index}.png"
+        draw_timeline(timeline, ours, today=today)
+        timeline_figure(timeline, today).savefig(tight, format="png", dpi=120,
+                                                 bbox_inches="tight", pad_inches=0.3,
+                                                 facecolor="white")
+        with Image.open(ours) as mine, Image.open(tight) as theirs:
+            assert mine.size == theirs.size
+            assert numpy.array_equal(numpy.asarray(mine), numpy.asarray(theirs))

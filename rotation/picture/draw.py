@@ -38,6 +38,7 @@ SPAN_SIZE = 10.5
 TICK_SIZE = 13.0
 LEGEND_SIZE = 13.0
 PAD_PIXELS = 6
+PAD_INCHES = 0.3  # the white margin around what is drawn
 BAND_POINTS = 24  # height of the financial-year band above the plot; labels above it
 ARROW_MONTHS = 0.6  # width kept clear for a "runs on" arrowhead at the horizon's edge
 
@@ -56,11 +57,18 @@ TODAY_INK = "#111111"
 
 
 def draw_timeline(timeline: Timeline, path: Path, today: Month | None = None) -> None:
-    """Write the timeline as a PNG at ``path`` (atomically); mark ``today`` if in the horizon."""
+    """Write the timeline as a PNG at ``path`` (atomically); mark ``today`` if in the horizon.
+
+    The picture is cropped to what is drawn, with a margin of ``PAD_INCHES``. The crop is
+    worked out here, on the renderer the drawing measured its labels with, so that matplotlib
+    draws the picture once: asked for a "tight" box it draws it twice, the first time only to
+    measure (0.2 s of the 0.6 s the picture took on a 5-post plan; the same pixels)."""
     figure = timeline_figure(timeline, today)
+    canvas = figure.canvas
+    assert isinstance(canvas, FigureCanvasAgg)  # (``timeline_figure`` draws on Agg)
+    crop = figure.get_tightbbox(canvas.get_renderer()).padded(PAD_INCHES)
     with atomic_path(path) as temporary:
-        figure.savefig(temporary, format="png", dpi=DPI, bbox_inches="tight", pad_inches=0.3,
-                       facecolor="white")
+        figure.savefig(temporary, format="png", dpi=DPI, bbox_inches=crop, facecolor="white")
 
 
 def plain(text: str) -> str:
