@@ -269,5 +269,8 @@ if __name__ == "__main__":
         chosen = Size(chosen.name, chosen.posts, chosen.candidates, chosen.months,
                       chosen.regions, float(limit))
         print(json.dumps(run_one(_engine, chosen, tight_flag == "1")))
+    elif len(sys.argv) > 1:  # --help, or anything else: say how to run it, run nothing
+        print(__doc__)
+        sys.exit(0 if sys.argv[1] in ("-h", "--help") else 2)
     else:
         main()
