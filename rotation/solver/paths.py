@@ -86,8 +86,8 @@ class _Shape:
     """Posts whose networks are alike (the same nodes and arcs: on a problem whose posts span
     the horizon and hold no agreed secondment, every post), priced together: one pass over
     the shared network finds every member's shortest path, with NumPy working across the
-    members. (One pass a post, in Python, took 4-5 s of a 60 s solve on the generated L
-    instance.)"""
+    members (on the generated L instance: 18 ms a pricing round, against 27 for a pass a
+    post)."""
 
     network: _Network  # the first member's, standing for all
     members: list[int]  # their places in ``PathMaster.networks``

@@ -482,7 +482,8 @@ class _Stages:
     def _run_stage(self, tier: GoalTier, index: int, count: int) -> StageOutcome:
         cp = self.built.model.cp
         self.found_outside = None
-        # The vacancy floor, when known: a plan there is the best, and ends the search.
+        # The tier's floor known without a search (the vacancy floor, the shortfall the rules
+        # force), if any: a plan there is the best, and ends the search.
         self.floor = None if tier.least is None else int(tier.least)
         if self.hint is not None and self._at_floor(tier, self.hint):
             return self._settled(tier, index, count, self.hint)
