@@ -97,19 +97,20 @@ class _Shape:
 
 def _shapes(networks: list[_Network], months: int) -> list[_Shape]:
     """The networks grouped by shape, in the order each shape first appears."""
-    shapes: dict[tuple[object, ...], _Shape] = {}
+    groups: dict[tuple[object, ...], list[int]] = {}
     for place, network in enumerate(networks):
         key = (tuple(network.order), tuple(tuple(arcs) for arcs in network.incoming),
                tuple(network.ends), network.agreed)
-        if key not in shapes:
-            start_place = np.full(months, -2, dtype=np.int64)
-            for offset, node in network.start_at.items():
-                start_place[offset] = node
-            shapes[key] = _Shape(network, [], np.zeros(0, dtype=np.int64), start_place)
-        shapes[key].members.append(place)
-    for shape in shapes.values():
-        shape.posts = np.array([networks[m].q for m in shape.members], dtype=np.int64)
-    return list(shapes.values())
+        groups.setdefault(key, []).append(place)
+    shapes = []
+    for members in groups.values():
+        network = networks[members[0]]
+        start_place = np.full(months, -2, dtype=np.int64)
+        for offset, node in network.start_at.items():
+            start_place[offset] = node
+        posts = np.array([networks[m].q for m in members], dtype=np.int64)
+        shapes.append(_Shape(network, members, posts, start_place))
+    return shapes
 
 
 @dataclass(frozen=True)
