@@ -191,6 +191,7 @@ class Runs:
             return np.zeros(len(self))
         if self._balance is None:
             self._balance = self.rate * (self.end - self.start + 1)
+            self._balance.flags.writeable = False  # shared by every caller: never changed
         return self._balance
 
     def months_price(self, held: np.ndarray) -> np.ndarray:
