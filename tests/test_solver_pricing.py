@@ -416,3 +416,33 @@ def test_a_plan_near_the_vacancy_floor_is_finished_by_the_search_before_any_pric
     assert "cover" not in asked and "balance" in asked
     assert floors == [result.vacancy_floor]  # a plan at the floor ends the search
     assert check_plan(given, result.secondments).ok
+
+
+def test_pledges_pricing_cannot_settle_leaves_half_the_stage_to_the_balance(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Scarce staff: the cover and pledges stages both run. Pricing the pledges does not
+    # settle them (their linear bound is below any plan), so CP-SAT searches half the
+    # pledges stage's budget and the balance stage starts with the other half; the cover
+    # and balance searches keep their whole budgets. The plan keeps every rule.
+    monkeypatch.setattr(shortlist_module, "PAIR_MONTH_BUDGET", 2_000)
+    monkeypatch.setattr(solve_module, "LARGE_MODEL", 1_000)
+    given = generate_problem(posts=8, candidates=32, months=30, seed=2, tight=True)
+    asked = _goals_priced(monkeypatch)
+    budgets: dict[str, tuple[float, float]] = {}  # the search's budget, the stage's
+    search = solve_module._Stages._search
+
+    def searching(self: object, tier: object, index: int, count: int, searched: object,
+                  budget: float, *args: object) -> object:
+        stage = self._budget(count - index)  # type: ignore[attr-defined]
+        budgets[tier.goal] = (budget, stage)  # type: ignore[attr-defined]
+        return search(self, tier, index, count, searched, budget, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(solve_module._Stages, "_search", searching)
+    result = solve(given, SolveOptions(time_limit=10, workers=2))
+    assert asked == ["cover", "pledges", "balance"]
+    assert set(budgets) == {"cover", "pledges", "balance"}
+    spent, stage = budgets["pledges"]
+    assert spent == pytest.approx(solve_module.PLEDGES_SEARCH_SHARE * stage)
+    for goal in ("cover", "balance"):
+        assert budgets[goal][0] == pytest.approx(budgets[goal][1])
+    assert result.has_plan and check_plan(given, result.secondments).ok
