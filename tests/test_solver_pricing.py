@@ -376,13 +376,17 @@ def test_each_posts_shortest_path_is_its_cheapest_whatever_its_networks_shape() 
             assert own == pytest.approx(value, abs=1e-9)
 
 
+@pytest.mark.parametrize("whole_is_large", [True, False])
 def test_a_plan_near_the_vacancy_floor_is_finished_by_the_search_before_any_pricing(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch: pytest.MonkeyPatch, whole_is_large: bool) -> None:
     # The hand plan, a secondment short, is a vacancy or two above the floor (no plan has
-    # fewer vacancies): CP-SAT's search takes the cover stage first, and a plan at the floor
-    # ends it, with no pricing of the cover. (Before, pricing went first whatever the gap.)
+    # fewer vacancies): in a problem whose whole has many pair-months, CP-SAT's search takes
+    # the cover stage first, and a plan at the floor ends it, with no pricing of the cover.
+    # (Before, pricing went first whatever the gap.) In a smaller one pricing goes first,
+    # and its plan, or the search's after it, reaches the floor.
     monkeypatch.setattr(shortlist_module, "PAIR_MONTH_BUDGET", 2_000)
     monkeypatch.setattr(solve_module, "LARGE_MODEL", 1_000)
+    monkeypatch.setattr(solve_module, "NEAR_FLOOR_SIZE", 5_000 if whole_is_large else 50_000)
     given = _large(2)
     made = solve_module._hand_plan
 
@@ -413,8 +417,12 @@ def test_a_plan_near_the_vacancy_floor_is_finished_by_the_search_before_any_pric
     assert result.vacancy_floor < vacant
     assert result.goals is not None
     assert result.goals.vacant_post_months == result.vacancy_floor
-    assert "cover" not in asked and "balance" in asked
-    assert floors == [result.vacancy_floor]  # a plan at the floor ends the search
+    if whole_is_large:
+        assert "cover" not in asked and "balance" in asked
+        assert floors == [result.vacancy_floor]  # a plan at the floor ends the search
+    else:
+        assert asked[0] == "cover" and "balance" in asked
+        assert all(floor == result.vacancy_floor for floor in floors)
     assert check_plan(given, result.secondments).ok
 
 

@@ -144,6 +144,14 @@ floor (at least ``NEAR_FLOOR_MONTHS``) is CP-SAT's to finish before any pricing 
 
 NEAR_FLOOR_MONTHS = 3
 
+NEAR_FLOOR_SIZE = 200_000
+"""The near-floor search first (see ``NEAR_FLOOR``) only where the whole problem has at
+least this many pair-months (every month R2-R4 allow each person in each post, shortlist or
+not): pricing the cover grows with them. On the generated 60-post instances (about 650,000)
+pricing took 14 s and found no better cover, and the search reached the floor in 10; on the
+20-post ones (about 52,000) pricing reached it in 2-3 s, and the search first had used 7.5 s
+of a 30 s solve without reaching it (seeds 2, 8, 9 and 10)."""
+
 FLOOR_LOOK_SHARE = 0.35
 """The share of the cover stage's budget CP-SAT first searches alone, on a large model whose
 starting plan is near the vacancy floor, stopping as soon as a plan reaches the floor. On the
@@ -425,6 +433,8 @@ class _Stages:
         self.work_done = 0.0  # deterministic time spent by the stages so far
         self.clock_stopped = False  # a reproducible stage was cut short by the clock
         pair_months = sum(len(pair.hold) for pair in built.model.variables.pairs)
+        self.whole_pair_months = pair_months if whole is None else sum(
+            len(months) for months in whole.values())
         self.large = pair_months > LARGE_MODEL
         # The whole solution the model is hinted with, if it is (the completed hand plan, then
         # each stage's plan): a stage whose tier it already holds at its floor need not run.
@@ -743,8 +753,10 @@ class _Stages:
 
     def _near_floor(self, tier: GoalTier, solution: list[int]) -> bool:
         """Whether the solution's vacancies are above the vacancy floor, but near it (see
-        ``NEAR_FLOOR``)."""
-        if tier.goal != "cover" or tier.least is None:
+        ``NEAR_FLOOR``), in a problem large enough for the search to go first there (see
+        ``NEAR_FLOOR_SIZE``)."""
+        if (tier.goal != "cover" or tier.least is None
+                or self.whole_pair_months < NEAR_FLOOR_SIZE):
             return False
         value = _value_of(tier, solution)
         near = max(NEAR_FLOOR_MONTHS, NEAR_FLOOR * tier.least)
