@@ -376,6 +376,24 @@ def test_each_posts_shortest_path_is_its_cheapest_whatever_its_networks_shape() 
             assert own == pytest.approx(value, abs=1e-9)
 
 
+def _a_secondment_short(monkeypatch: pytest.MonkeyPatch, given: Problem) -> int:
+    """Make the solve start from its hand plan less the secondment whose loss leaves the
+    fewest vacancies (some); those vacancies."""
+    made = solve_module._hand_plan
+
+    def a_secondment_short(problem: Problem, options: SolveOptions) -> object:
+        plan = made(problem, options).secondments
+        shorter = [tuple(s for s in plan if s is not left_out) for left_out in plan]
+        fewest = min((vacant, i) for i, fewer in enumerate(shorter)
+                     if (vacant := solve_module.goal_terms(problem, fewer).vacant_post_months))
+        fewer = shorter[fewest[1]]
+        return solve_module.HandPlan(fewer, solve_module.goal_terms(problem, fewer))
+
+    start = a_secondment_short(given, SolveOptions(time_limit=20))
+    monkeypatch.setattr(solve_module, "_hand_plan", a_secondment_short)
+    return int(start.goals.vacant_post_months)  # type: ignore[attr-defined]
+
+
 @pytest.mark.parametrize("whole_is_large", [True, False])
 def test_a_plan_near_the_vacancy_floor_is_finished_by_the_search_before_any_pricing(
         monkeypatch: pytest.MonkeyPatch, whole_is_large: bool) -> None:
@@ -388,17 +406,7 @@ def test_a_plan_near_the_vacancy_floor_is_finished_by_the_search_before_any_pric
     monkeypatch.setattr(solve_module, "LARGE_MODEL", 1_000)
     monkeypatch.setattr(solve_module, "NEAR_FLOOR_SIZE", 5_000 if whole_is_large else 50_000)
     given = _large(2)
-    made = solve_module._hand_plan
-
-    def a_secondment_short(problem: Problem, options: SolveOptions) -> object:
-        plan = made(problem, options).secondments
-        shorter = [tuple(s for s in plan if s is not left_out) for left_out in plan]
-        fewest = min((vacant, i) for i, fewer in enumerate(shorter)
-                     if (vacant := solve_module.goal_terms(problem, fewer).vacant_post_months))
-        fewer = shorter[fewest[1]]
-        return solve_module.HandPlan(fewer, solve_module.goal_terms(problem, fewer))
-
-    monkeypatch.setattr(solve_module, "_hand_plan", a_secondment_short)
+    vacant = _a_secondment_short(monkeypatch, given)
     asked = _goals_priced(monkeypatch)
     floors: list[object] = []  # where each cover search would stop
     search = solve_module._Stages._search
@@ -409,8 +417,6 @@ def test_a_plan_near_the_vacancy_floor_is_finished_by_the_search_before_any_pric
         return search(self, tier, *args)
 
     monkeypatch.setattr(solve_module._Stages, "_search", searching)
-    start = a_secondment_short(given, SolveOptions(time_limit=20))
-    vacant = start.goals.vacant_post_months  # type: ignore[attr-defined]
     monkeypatch.setattr(solve_module, "NEAR_FLOOR_MONTHS", max(3, vacant))
     result = solve(given, SolveOptions(time_limit=20, workers=2))
     assert result.shortlist is not None and result.vacancy_floor is not None
@@ -453,4 +459,37 @@ def test_pledges_pricing_cannot_settle_leaves_half_the_stage_to_the_balance(
     assert spent == pytest.approx(solve_module.PLEDGES_SEARCH_SHARE * stage)
     for goal in ("cover", "balance"):
         assert budgets[goal][0] == pytest.approx(budgets[goal][1])
+    assert result.has_plan and check_plan(given, result.secondments).ok
+
+
+def test_a_near_floor_cover_search_that_stops_short_searches_as_long_again_unpriced(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The hand plan is a vacancy or two above the floor, and the first search is too short
+    # to reach it: a second search as long follows, the cover is not priced, and the rest
+    # of the stage goes to the later goals.
+    monkeypatch.setattr(shortlist_module, "PAIR_MONTH_BUDGET", 2_000)
+    monkeypatch.setattr(solve_module, "LARGE_MODEL", 1_000)
+    monkeypatch.setattr(solve_module, "NEAR_FLOOR_SIZE", 5_000)
+    monkeypatch.setattr(solve_module, "FLOOR_LOOK_SHARE", 0.0005)  # too short for a plan
+    given = _large(2)
+    vacant = _a_secondment_short(monkeypatch, given)
+    monkeypatch.setattr(solve_module, "NEAR_FLOOR_MONTHS", max(3, vacant))
+    asked = _goals_priced(monkeypatch)
+    searches: list[tuple[str, float, float]] = []  # goal, the search's budget, the stage's
+    search = solve_module._Stages._search
+
+    def searching(self: object, tier: object, index: int, count: int, searched: object,
+                  budget: float, *args: object) -> object:
+        stage = self._budget(count - index)  # type: ignore[attr-defined]
+        searches.append((tier.goal, budget, stage))  # type: ignore[attr-defined]
+        return search(self, tier, index, count, searched, budget, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(solve_module._Stages, "_search", searching)
+    result = solve(given, SolveOptions(time_limit=20, workers=2))
+    covers = [(budget, stage) for goal, budget, stage in searches if goal == "cover"]
+    assert len(covers) == 2 and "cover" not in asked
+    (first, stage), (second, rest) = covers
+    assert first == pytest.approx(0.0005 * stage) and second == pytest.approx(first)
+    assert second < rest / 100  # not what the stage has left: that is the later goals'
+    assert "balance" in asked
     assert result.has_plan and check_plan(given, result.secondments).ok
