@@ -7,12 +7,14 @@ change is skipped. Each stage starts from the previous stage's plan (a full solu
 the first from the best hand plan), and a stage whose starting plan already holds its tier
 at the lowest value the variables allow (say, no vacant month at all) is settled without a
 search. The time limit is shared: a stage may use what is left minus a fair share kept for
-each later stage. In a reproducible solve the sharing counts CP-SAT's deterministic time, not
-the clock, so that every stage gets the same budget on every run. The whole-secondment
-relaxation (see ``secondment_mip``) gives a second opinion: its proven optimum becomes the
-goal's floor and its plan the hint. It is asked first for the cover and pledge goals (and for
-the balance once it has settled an earlier goal), and for the balance otherwise when CP-SAT
-has not proven it in the first part of its stage.
+each later stage (a search that cannot prove its goal on a large model takes less: see
+``PLEDGES_SEARCH_SHARE`` and ``FLOOR_LOOK_SHARE``). In a reproducible solve the sharing
+counts CP-SAT's deterministic time, not the clock, so that every stage gets the same budget
+on every run. The whole-secondment relaxation (see ``secondment_mip``) gives a second
+opinion: its proven optimum becomes the goal's floor and its plan the hint. It is asked
+first for the cover and pledge goals (and for the balance once it has settled an earlier
+goal), and for the balance otherwise when CP-SAT has not proven it in the first part of its
+stage.
 
 Ctrl-C stops the stage under way (see ``interrupt``): no later stage runs, and the best
 plan found so far is returned, marked ``interrupted``.
