@@ -432,6 +432,22 @@ def test_a_plan_near_the_vacancy_floor_is_finished_by_the_search_before_any_pric
     assert check_plan(given, result.secondments).ok
 
 
+def _search_budgets(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, float, float]]:
+    """Each CP-SAT search of the stages, in order, as it starts: its goal, its budget and
+    its stage's whole budget at that moment."""
+    searches: list[tuple[str, float, float]] = []
+    search = solve_module._Stages._search
+
+    def searching(self: object, tier: object, index: int, count: int, searched: object,
+                  budget: float, *args: object) -> object:
+        stage = self._budget(count - index)  # type: ignore[attr-defined]
+        searches.append((tier.goal, budget, stage))  # type: ignore[attr-defined]
+        return search(self, tier, index, count, searched, budget, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(solve_module._Stages, "_search", searching)
+    return searches
+
+
 def test_pledges_pricing_cannot_settle_leaves_half_the_stage_to_the_balance(
         monkeypatch: pytest.MonkeyPatch) -> None:
     # Scarce staff: the cover and pledges stages both run. Pricing the pledges does not
@@ -442,17 +458,9 @@ def test_pledges_pricing_cannot_settle_leaves_half_the_stage_to_the_balance(
     monkeypatch.setattr(solve_module, "LARGE_MODEL", 1_000)
     given = generate_problem(posts=8, candidates=32, months=30, seed=2, tight=True)
     asked = _goals_priced(monkeypatch)
-    budgets: dict[str, tuple[float, float]] = {}  # the search's budget, the stage's
-    search = solve_module._Stages._search
-
-    def searching(self: object, tier: object, index: int, count: int, searched: object,
-                  budget: float, *args: object) -> object:
-        stage = self._budget(count - index)  # type: ignore[attr-defined]
-        budgets[tier.goal] = (budget, stage)  # type: ignore[attr-defined]
-        return search(self, tier, index, count, searched, budget, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(solve_module._Stages, "_search", searching)
+    searches = _search_budgets(monkeypatch)
     result = solve(given, SolveOptions(time_limit=10, workers=2))
+    budgets = {goal: (budget, stage) for goal, budget, stage in searches}
     assert asked == ["cover", "pledges", "balance"]
     assert set(budgets) == {"cover", "pledges", "balance"}
     spent, stage = budgets["pledges"]
@@ -475,16 +483,7 @@ def test_a_near_floor_cover_search_that_stops_short_searches_as_long_again_unpri
     vacant = _a_secondment_short(monkeypatch, given)
     monkeypatch.setattr(solve_module, "NEAR_FLOOR_MONTHS", max(3, vacant))
     asked = _goals_priced(monkeypatch)
-    searches: list[tuple[str, float, float]] = []  # goal, the search's budget, the stage's
-    search = solve_module._Stages._search
-
-    def searching(self: object, tier: object, index: int, count: int, searched: object,
-                  budget: float, *args: object) -> object:
-        stage = self._budget(count - index)  # type: ignore[attr-defined]
-        searches.append((tier.goal, budget, stage))  # type: ignore[attr-defined]
-        return search(self, tier, index, count, searched, budget, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(solve_module._Stages, "_search", searching)
+    searches = _search_budgets(monkeypatch)
     result = solve(given, SolveOptions(time_limit=20, workers=2))
     covers = [(budget, stage) for goal, budget, stage in searches if goal == "cover"]
     assert len(covers) == 2 and "cover" not in asked
