@@ -25,6 +25,7 @@ plan is never taken from this model alone.
 from __future__ import annotations
 
 import math
+import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -56,6 +57,19 @@ than the month-by-month search it is meant to help)."""
 INTEGRAL = 1e-6
 """How far above a whole number HiGHS's bound may sit and still count as that number."""
 
+NARROWING = 0.0025
+"""Columns whose reduced cost in the goal's linear relaxation is within this share of its
+optimum (and those it uses) make the narrowed model searched first for a plan (see
+``SecondmentMip.optimum``)."""
+
+NARROW_NODES = 200
+"""Branch-and-bound nodes the narrowed search may take (a count, so that a run repeats)."""
+
+NARROWED_LEAST = 0.5
+"""The narrowed search runs only when it leaves out at least this share of the columns: one
+that leaves out few is the whole search again (measured on a tight S instance's pledges: 150
+columns of 3,371 left out, 12.6 s, then 10.6 s for the whole model)."""
+
 
 @dataclass(frozen=True)
 class Column:
@@ -65,6 +79,9 @@ class Column:
     post: int
     start: Month
     end: Month
+
+
+_FEASIBLE = 2  # HiGHS's solution status for a feasible solution
 
 
 @dataclass(frozen=True)
@@ -81,10 +98,7 @@ class SecondmentMip:
     def __init__(self, model: SolverModel, columns: list[Column]) -> None:
         self.model = model
         self.columns = columns
-        self.highs = new_highs()
-        self.highs.setOptionValue("presolve_rule_off", 2**15)  # probing: slow on these rows
-        self.highs.setOptionValue("mip_rel_gap", 0.0)
-        self.highs.setOptionValue("mip_abs_gap", 1 - 1e-3)  # every goal is a whole number
+        self.highs = _mip_highs()
         self.count = 0
         self._add_columns(len(columns))
         self.highs.changeColsIntegrality(
@@ -112,7 +126,14 @@ class SecondmentMip:
 
     def optimum(self, tier: GoalTier, seconds: float) -> MipOptimum | None:
         """The tier's optimum over the relaxation, when HiGHS proves it within ``seconds``
-        (None otherwise, or for a goal this model does not state)."""
+        (None otherwise, or for a goal this model does not state).
+
+        The search starts from the best plan among the columns the goal's linear relaxation
+        prices at or near its optimum (see ``NARROWING``), when there is one, and leaves out
+        every column whose reduced cost there exceeds that plan's distance from the
+        relaxation's bound: a plan with such a column would be worse. Measured on the
+        generated relaxed S instances, the balance: 0.4-1.5 s instead of 2.2-11 s.
+        """
         goal = self._goal(tier)
         if goal is None:
             return None
@@ -120,9 +141,15 @@ class SecondmentMip:
         costs = np.zeros(self.count)
         for index, coefficient in terms.items():
             costs[index] = coefficient
-        highs = self.highs
-        highs.changeColsCost(self.count, np.arange(self.count, dtype=np.int32), costs)
-        highs.setOptionValue("time_limit", max(0.01, seconds))
+        self.highs.changeColsCost(self.count, np.arange(self.count, dtype=np.int32), costs)
+        deadline = time.monotonic() + seconds
+        narrowed = self._narrowed(deadline)
+        highs, kept = self.highs, np.arange(self.count)
+        if narrowed is not None:
+            kept, start = narrowed
+            highs = self._subprogram(kept)
+            highs.setSolution(start)
+        highs.setOptionValue("time_limit", max(0.01, deadline - time.monotonic()))
         run_interruptibly(highs)
         if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None
@@ -132,16 +159,89 @@ class SecondmentMip:
         # value rounded; the bound, less floating-point noise, can only confirm it.
         best = round(info.objective_function_value + constant)
         floor = min(best, math.ceil(bound - INTEGRAL))
-        values = highs.getSolution().col_value
+        values = np.zeros(self.count)
+        values[kept] = highs.getSolution().col_value
         return MipOptimum(floor, self._plan(values))
 
+    def _narrowed(self, deadline: float) -> tuple[np.ndarray, highspy.HighsSolution] | None:
+        """The columns a better plan than the narrowed search's can use, and that plan.
+
+        The narrowed search is over the columns the linear relaxation uses or prices within
+        ``NARROWING`` of its optimum; None when it would leave out too few columns to be
+        quick (see ``NARROWED_LEAST``), or finds no plan.
+        """
+        highs = self.highs
+        highs.setOptionValue("solve_relaxation", True)
+        highs.setOptionValue("presolve", "off")  # five times faster on these programs
+        highs.setOptionValue("time_limit", max(0.01, deadline - time.monotonic()))
+        try:
+            run_interruptibly(highs)
+        finally:
+            highs.setOptionValue("solve_relaxation", False)
+            highs.setOptionValue("presolve", "choose")
+        if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        linear = highs.getInfo().objective_function_value
+        solution = highs.getSolution()
+        reduced = np.array(solution.col_dual, dtype=np.float64)
+        unused = np.array(solution.col_value, dtype=np.float64) <= INTEGRAL
+        near = np.flatnonzero(~unused | (reduced <= NARROWING * (1 + abs(linear))))
+        if len(near) > (1 - NARROWED_LEAST) * self.count:
+            return None
+        search = self._subprogram(near)
+        search.setOptionValue("mip_max_nodes", NARROW_NODES)
+        search.setOptionValue("time_limit", max(0.01, deadline - time.monotonic()))
+        run_interruptibly(search)
+        if search.getInfo().primal_solution_status != _FEASIBLE:
+            return None
+        found = search.getInfo().objective_function_value
+        values = np.zeros(self.count)
+        values[near] = search.getSolution().col_value
+        # Reduced costs are exact only to HiGHS's tolerances: a margin keeps the cut sound.
+        margin = 1.0 + 1e-6 * (1.0 + abs(linear))
+        kept = np.flatnonzero(~unused | (reduced <= found - linear + margin))
+        start = highspy.HighsSolution()
+        start.col_value = values[kept].tolist()
+        return kept, start
+
+    def _subprogram(self, columns: np.ndarray) -> highspy.Highs:
+        """A fresh HiGHS instance with this model's rows, options and costs but only
+        ``columns`` (in their order): quicker to search than the whole model with the rest
+        held at 0, whose presolve alone took longer than the search."""
+        program = self.highs.getLp()
+        start = np.asarray(program.a_matrix_.start_)
+        lengths = start[columns + 1] - start[columns]
+        offsets = np.repeat(start[columns] - (np.cumsum(lengths) - lengths), lengths)
+        entries = offsets + np.arange(int(lengths.sum()))
+        part = highspy.HighsLp()
+        part.num_col_, part.num_row_ = len(columns), program.num_row_
+        part.col_cost_ = np.asarray(program.col_cost_)[columns]
+        part.col_lower_ = np.asarray(program.col_lower_)[columns]
+        part.col_upper_ = np.asarray(program.col_upper_)[columns]
+        part.row_lower_, part.row_upper_ = program.row_lower_, program.row_upper_
+        part.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        part.a_matrix_.num_col_, part.a_matrix_.num_row_ = len(columns), program.num_row_
+        part.a_matrix_.start_ = np.concatenate([[0], np.cumsum(lengths)])
+        part.a_matrix_.index_ = np.asarray(program.a_matrix_.index_)[entries]
+        part.a_matrix_.value_ = np.asarray(program.a_matrix_.value_)[entries]
+        part.integrality_ = np.asarray(list(program.integrality_))[columns].tolist()
+        highs = _mip_highs()
+        highs.passModel(part)
+        return highs
+
     def keep(self, tier: GoalTier, value: float) -> None:
-        """Hold the tier at or below ``value`` from now on, as the later stages do."""
+        """Hold the tier at or below ``value`` from now on, as the later stages do.
+
+        The row's bound is the value itself, with no allowance for rounding: the kept goals
+        are whole numbers of whole-number terms, and HiGHS's presolve mishandled a bound a
+        millionth above one (measured: with some columns held at 0 it called a program
+        infeasible that had a solution, or gave an optimum below the linear bound).
+        """
         goal = self._goal(tier)
         if goal is None:
             return
         terms, constant = goal
-        self._add_row(terms, -math.inf, value - constant + INTEGRAL)
+        self._add_row(terms, -math.inf, value - constant)
 
     def _goal(self, tier: GoalTier) -> tuple[dict[int, float], float] | None:
         """The tier as this model's columns: coefficients by column and a constant."""
@@ -153,20 +253,31 @@ class SecondmentMip:
         by_var: dict[int, float] = defaultdict(float)
         for var, coefficient in tier.total.terms:
             by_var[var.index] += coefficient
-        holds = {(pair.person, pair.post, t): var.index for pair in self.model.variables.pairs
-                 for t, var in pair.hold.items()}
-        if not set(by_var) <= set(holds.values()):
+        pairs = self.model.variables.pairs
+        if not set(by_var) <= {var.index for pair in pairs for var in pair.hold.values()}:
             return None  # a term that is not a held month: not stated here
+        # Each pair's coefficients summed month by month, so that a secondment's cost is the
+        # sum through its last month less the sum before its first.
+        before: dict[tuple[int, int], dict[Month, float]] = {}
+        through: dict[tuple[int, int], dict[Month, float]] = {}
+        for pair in pairs:
+            running = 0.0
+            key = (pair.person, pair.post)
+            before[key], through[key] = {}, {}
+            for t in sorted(pair.hold):
+                before[key][t] = running
+                running += by_var.get(pair.hold[t].index, 0.0)
+                through[key][t] = running
         terms: dict[int, float] = {}
         for j, column in enumerate(self.columns):
-            cost = sum(by_var.get(holds[(column.person, column.post, t)], 0.0)
-                       for t in range(column.start, column.end + 1))
+            key = (column.person, column.post)
+            cost = through[key][column.end] - before[key][column.start]
             if cost:
                 terms[j] = cost
         self.goals["balance"] = (terms, float(tier.total.constant))
         return self.goals["balance"]
 
-    def _plan(self, values: list[float]) -> tuple[Secondment, ...]:
+    def _plan(self, values: Sequence[float] | np.ndarray) -> tuple[Secondment, ...]:
         problem = self.model.problem
         chosen = [column for j, column in enumerate(self.columns) if values[j] > 0.5]
         return tuple(Secondment(person=problem.candidates[c.person].person,
@@ -316,6 +427,15 @@ class RuleRows:
         if kind == "pledged":
             return self.owed[str(key[1])], math.inf
         raise ValueError(f"not a rule row: {key}")
+
+
+def _mip_highs() -> highspy.Highs:
+    """A quiet one-thread HiGHS instance set up for these programs."""
+    highs = new_highs()
+    highs.setOptionValue("presolve_rule_off", 2**15)  # probing: slow on these rows
+    highs.setOptionValue("mip_rel_gap", 0.0)
+    highs.setOptionValue("mip_abs_gap", 1 - 1e-3)  # every goal is a whole number
+    return highs
 
 
 def column_count(model: SolverModel) -> int:
