@@ -61,9 +61,9 @@ def test_a_goal_not_proven_at_first_look_is_settled_by_the_relaxation(
     asked: list[str] = []
     real = SecondmentMip.optimum
 
-    def noting(self: SecondmentMip, tier: Any, seconds: float) -> Any:
+    def noting(self: SecondmentMip, tier: Any, seconds: float, **kwargs: Any) -> Any:
         asked.append(tier.goal)
-        return real(self, tier, seconds)
+        return real(self, tier, seconds, **kwargs)
 
     monkeypatch.setattr(SecondmentMip, "optimum", noting)
     given = _tight()
@@ -95,9 +95,9 @@ def test_a_problem_whose_starting_plan_is_at_its_floors_asks_the_relaxation_for_
     asked: list[str] = []
     real = SecondmentMip.optimum
 
-    def noting(self: SecondmentMip, tier: Any, seconds: float) -> Any:
+    def noting(self: SecondmentMip, tier: Any, seconds: float, **kwargs: Any) -> Any:
         asked.append(tier.goal)
-        return real(self, tier, seconds)
+        return real(self, tier, seconds, **kwargs)
 
     monkeypatch.setattr(SecondmentMip, "optimum", noting)
     given = generate_problem(posts=5, candidates=20, months=36, seed=1)
@@ -108,7 +108,28 @@ def test_a_problem_whose_starting_plan_is_at_its_floors_asks_the_relaxation_for_
     assert check_plan(given, result.secondments).ok
 
 
-def _balance_optimum(seed: int, narrowing: float) -> int:
+def test_a_balance_with_no_narrowed_search_goes_to_cp_sat_as_before(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Narrowing that can never leave out enough columns: the relaxation is asked once for
+    # a narrowed search, has none, and the stage runs as it did before it was asked (the
+    # guided search, then CP-SAT's), proven, with the run still reproducible.
+    monkeypatch.setattr(secondment_mip, "NARROWED_LEAST", 1.01)
+    asked: list[bool] = []
+    real = SecondmentMip.optimum
+
+    def noting(self: SecondmentMip, tier: Any, seconds: float, **kwargs: Any) -> Any:
+        asked.append(kwargs.get("narrowed_only", False))
+        return real(self, tier, seconds, **kwargs)
+
+    monkeypatch.setattr(SecondmentMip, "optimum", noting)
+    given = generate_problem(posts=5, candidates=20, months=36, seed=1)
+    result, searched = searched_goals(monkeypatch, given, second_opinion=True)
+    assert result.status == "OPTIMAL" and result.reproducible
+    assert asked[0] is True and all(only is False for only in asked[1:])
+    assert searched[:2] == ["restricted", "balance"]
+
+
+def _balance_optimum(seed: int) -> int:
     built = build_model(generate_problem(posts=5, candidates=20, months=36, seed=seed))
     mip = SecondmentMip.of(built.model)
     assert mip is not None
@@ -116,7 +137,6 @@ def _balance_optimum(seed: int, narrowing: float) -> int:
         if tier.goal in ("cover", "pledges"):
             mip.keep(tier, 0)  # (what these problems' starting plans reach)
     balance = next(tier for tier in built.tiers if tier.goal == "balance")
-    secondment_mip.NARROWING = narrowing
     optimum = mip.optimum(balance, 60)
     assert optimum is not None
     return optimum.value
@@ -126,12 +146,12 @@ def _balance_optimum(seed: int, narrowing: float) -> int:
 def test_the_narrowed_search_proves_the_same_optimum_as_the_whole_model(
         monkeypatch: pytest.MonkeyPatch, seed: int) -> None:
     # The narrowed search leaves out most columns (those too dear to be in a plan better
-    # than its own): the optimum is the whole model's. Narrowing below 0 leaves out none
-    # (the whole model is searched). Before the kept goals' bounds were exact, HiGHS's
-    # presolve gave seed 9 an optimum below the linear bound (878,610 against 1,030,310).
-    monkeypatch.setattr(secondment_mip, "NARROWING", secondment_mip.NARROWING)
-    narrowed = _balance_optimum(seed, secondment_mip.NARROWING)
-    assert narrowed == _balance_optimum(seed, -1.0)
+    # than its own): the optimum is the whole model's. Before the kept goals' bounds were
+    # exact, HiGHS's presolve gave seed 9 an optimum below the linear bound (878,610
+    # against 1,030,310).
+    narrowed = _balance_optimum(seed)
+    monkeypatch.setattr(secondment_mip, "NARROWED_GOALS", ())
+    assert narrowed == _balance_optimum(seed)
     assert narrowed == {9: 1_030_310, 16: 1_575_655}[seed]  # CP-SAT's proven optimum
 
 
@@ -183,7 +203,7 @@ def test_ctrl_c_during_the_second_opinion_keeps_the_stage_s_plan(
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(solve_module, "FIRST_LOOK_SHARE", 1e-4)
 
-    def pressed(self: SecondmentMip, tier: Any, seconds: float) -> Any:
+    def pressed(self: SecondmentMip, tier: Any, seconds: float, **kwargs: Any) -> Any:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(SecondmentMip, "optimum", pressed)

@@ -12,8 +12,9 @@ each later stage (a search that cannot prove its goal on a large model takes les
 counts CP-SAT's deterministic time, not the clock, so that every stage gets the same budget
 on every run. The whole-secondment relaxation (see ``secondment_mip``) gives a second
 opinion: its proven optimum becomes the goal's floor and its plan the hint. It is asked
-first, before CP-SAT searches, for every goal its stage runs for (see ``MIP_FIRST_GOALS``);
-a goal it does not settle is CP-SAT's to search.
+first for the cover and pledge goals (and for the balance once it has settled an earlier
+goal), first for the balance when a search narrowed by its reduced costs applies, and for
+the balance otherwise when CP-SAT has not proven it in the first part of its stage.
 
 Ctrl-C stops the stage under way (see ``interrupt``): no later stage runs, and the best
 plan found so far is returned, marked ``interrupted``.
@@ -96,17 +97,23 @@ bought nothing on the relaxed S instance or Highland."""
 MIP_GOALS = ("cover", "pledges", "balance")
 """Goals the whole-secondment relaxation (see ``secondment_mip``) states."""
 
-MIP_FIRST_GOALS = ("cover", "pledges", "balance")
-"""Goals whose stage asks the whole-secondment relaxation first, before CP-SAT searches. A
-stage runs only when its starting plan is not already at the floor (some vacancy or pledged
-month short that the rules do not obviously force; for the balance, always). For cover and
-pledges that is where the relaxation is strongest: on the generated tight S instances HiGHS
-proves each goal at its root in 0.3-3 s, while CP-SAT's month-by-month bound stays far
-below it. Measured (tight S seeds 1-6, 60 s limit): 1.1, 1.9, 7.8, 7.4, 1.6 and 9.3 s in
-all, instead of 6.0, 6.2, 14.5, 14.9, 7.3 and 15.3 with CP-SAT's first look first; Highland
-4.0 s instead of 6.6 (its pledges). For the balance, HiGHS's search narrowed by the
-relaxation's reduced costs (see ``secondment_mip``) proves it sooner than CP-SAT's guided
-search: generated relaxed S seeds 1-16, 0.7-1.9 s a solve instead of 0.8-6.4 s."""
+MIP_FIRST_GOALS = ("cover", "pledges")
+"""Goals whose stage asks the whole-secondment relaxation first, before CP-SAT searches (and
+the balance, once the relaxation has settled an earlier goal). A stage runs only when its
+starting plan is not already at the floor (some vacancy or pledged month short that the
+rules do not obviously force), which is where the relaxation is strongest: on the generated
+tight S instances HiGHS proves each goal at its root in 0.3-3 s, while CP-SAT's
+month-by-month bound stays far below it. Measured (tight S seeds 1-6, 60 s limit): 1.1,
+1.9, 7.8, 7.4, 1.6 and 9.3 s in all, instead of 6.0, 6.2, 14.5, 14.9, 7.3 and 15.3 with
+CP-SAT's first look first; Highland 4.0 s instead of 6.6 (its pledges)."""
+
+MIP_NARROWED_FIRST = ("balance",)
+"""Goals whose stage asks the whole-secondment relaxation first for a search narrowed by its
+reduced costs (see ``secondment_mip``), and goes on as if it had not asked when there is no
+such search (its narrowed columns hold no plan). Measured on the generated relaxed S
+instances, seeds 1-16: 0.9-2.0 s a solve instead of 0.8-6.4 s with CP-SAT's guided search
+first. Not the whole relaxation first: on Highland, where the narrowed columns hold no plan,
+HiGHS took 3.9 s to prove the balance CP-SAT proves in about 2."""
 
 FIRST_LOOK_SHARE = 0.05
 """The share of its stage's budget CP-SAT searches alone before, if it has not proven the
@@ -452,6 +459,7 @@ class _Stages:
         self.mip: SecondmentMip | None = None
         self.kept: list[tuple[GoalTier, float]] = []
         self.mip_settled = False  # an earlier stage was settled by the relaxation
+        self.mip_answered = False  # the relaxation's last asking proved an optimum
         # A large model's whole-secondment plans, priced in goal by goal (see ``pricing``),
         # over ``whole`` (every pair R2-R4 allow, for a shortlisted model); and the bounds
         # they prove for every plan of the whole problem, by goal (in the tier's units).
@@ -537,13 +545,16 @@ class _Stages:
                     return settled
             if self.pricing and tier.goal == "pledges":
                 share = PLEDGES_SEARCH_SHARE
+        fully = tier.goal in MIP_FIRST_GOALS or self.mip_settled
         asked = (self.second_opinion and tier.goal in MIP_GOALS and self.hint is not None
-                 and (tier.goal in MIP_FIRST_GOALS or self.mip_settled))
+                 and (fully or tier.goal in MIP_NARROWED_FIRST))
         if asked:  # the relaxation first: its optimum as the floor, its plan as the hint
             wall = self._budget(count - index, clock=True)
-            settled = self._asked(tier, index, count, MIP_SHARE * wall, bound=0.0)
+            settled = self._asked(tier, index, count, MIP_SHARE * wall, bound=0.0,
+                                  narrowed_only=not fully)
             if settled is not None:
                 return settled
+            asked = fully or self.mip_answered  # (else as if not asked: see above)
         # The relaxation, when solved: its bound is shown until CP-SAT's own catches up, and
         # the search runs on the model narrowed by its reduced costs.
         relaxation = None
@@ -621,26 +632,29 @@ class _Stages:
                             solver.objective_value, bound, end.interrupted)
 
     def _asked(self, tier: GoalTier, index: int, count: int, seconds: float,
-               bound: float) -> StageOutcome | None:
+               bound: float, narrowed_only: bool = False) -> StageOutcome | None:
         """``_second_opinion``, or on Ctrl-C while HiGHS runs the stage's plan so far (with
         ``bound``, the stage's bound so far), marked interrupted."""
         try:
-            return self._second_opinion(tier, index, count, seconds)
+            return self._second_opinion(tier, index, count, seconds, narrowed_only)
         except KeyboardInterrupt:
             assert self.hint is not None
             return StageOutcome(cp_model.FEASIBLE, self.hint, _value_of(tier, self.hint),
                                 bound, interrupted=True)
 
     def _second_opinion(self, tier: GoalTier, index: int, count: int,
-                        seconds: float) -> StageOutcome | None:
-        """Ask the whole-secondment relaxation for the tier's optimum (see ``secondment_mip``).
+                        seconds: float, narrowed_only: bool = False) -> StageOutcome | None:
+        """Ask the whole-secondment relaxation for the tier's optimum (see ``secondment_mip``;
+        with ``narrowed_only``, only by a narrowed search).
 
         When HiGHS proves it within ``seconds``, no plan can go below it: the tier is held at
         or above it from now on, so that CP-SAT's bound starts there, and its plan, fixed in
         this model, becomes the hint. If that plan reaches the optimum here too, it is the
         stage's proven optimum and no further search runs (returned); otherwise None.
+        ``mip_answered`` says whether HiGHS proved an optimum.
         """
         cp = self.built.model.cp
+        self.mip_answered = False
         if self.mip is None:
             self.mip = SecondmentMip.of(self.built.model)
             if self.mip is None:
@@ -650,11 +664,14 @@ class _Stages:
                 self.mip.keep(kept_tier, value)
         if not self.mip.states(tier):
             return None
-        optimum = self.mip.optimum(tier, seconds)
+        started = time.monotonic()
+        optimum = self.mip.optimum(tier, seconds, narrowed_only=narrowed_only)
         if optimum is None:
-            # Stopped by the clock: on a busier machine this run may not repeat exactly.
-            self.clock_stopped = self.clock_stopped or self.options.reproducible
+            if not narrowed_only or time.monotonic() - started >= seconds:
+                # Stopped by the clock: on a busier machine this run may not repeat exactly.
+                self.clock_stopped = self.clock_stopped or self.options.reproducible
             return None
+        self.mip_answered = True
         assert self.hint is not None  # (the stage's plan so far)
         current = self.hint
         if optimum.value > _value_of(tier, current):
