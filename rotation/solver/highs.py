@@ -14,6 +14,9 @@ import numpy as np
 
 from rotation.solver.interrupt import POLL_SECONDS
 
+FEASIBLE = 2
+"""HiGHS's primal solution status when it holds a feasible solution."""
+
 
 def new_highs() -> highspy.Highs:
     """A HiGHS instance that prints nothing and runs on one thread (so that a run repeats
@@ -131,7 +134,7 @@ class IntegerSearch:
 
     def _outcome(self) -> tuple[np.ndarray | None, bool]:
         late = self.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal
-        if self.highs.getInfo().primal_solution_status != 2:  # no feasible solution
+        if self.highs.getInfo().primal_solution_status != FEASIBLE:
             return None, late
         return np.array(self.highs.getSolution().col_value), late
 

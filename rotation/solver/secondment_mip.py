@@ -45,7 +45,7 @@ from rotation.solver.chains import (
     run_terms,
 )
 from rotation.solver.context import SolverModel
-from rotation.solver.highs import new_highs, run_interruptibly
+from rotation.solver.highs import FEASIBLE, new_highs, run_interruptibly
 from rotation.solver.objective import GoalTier
 from rotation.solver.pence import budget_pence, monthly_pence
 from rotation.solver.variables import Stint, existing_spend
@@ -84,9 +84,6 @@ class Column:
     post: int
     start: Month
     end: Month
-
-
-_FEASIBLE = 2  # HiGHS's solution status for a feasible solution
 
 
 @dataclass(frozen=True)
@@ -206,7 +203,7 @@ class SecondmentMip:
         search.setOptionValue("mip_max_nodes", NARROW_NODES)
         search.setOptionValue("time_limit", max(0.01, deadline - time.monotonic()))
         run_interruptibly(search)
-        if search.getInfo().primal_solution_status != _FEASIBLE:
+        if search.getInfo().primal_solution_status != FEASIBLE:
             return None
         found = search.getInfo().objective_function_value
         values = np.zeros(self.count)

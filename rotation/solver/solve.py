@@ -459,7 +459,6 @@ class _Stages:
         self.mip: SecondmentMip | None = None
         self.kept: list[tuple[GoalTier, float]] = []
         self.mip_settled = False  # an earlier stage was settled by the relaxation
-        self.mip_answered = False  # the relaxation's last asking proved an optimum
         # A large model's whole-secondment plans, priced in goal by goal (see ``pricing``),
         # over ``whole`` (every pair R2-R4 allow, for a shortlisted model); and the bounds
         # they prove for every plan of the whole problem, by goal (in the tier's units).
@@ -554,7 +553,8 @@ class _Stages:
                                   narrowed_only=not fully)
             if settled is not None:
                 return settled
-            asked = fully or self.mip_answered  # (else as if not asked: see above)
+            # With no narrowed search to ask, the stage goes on as if it had not asked.
+            asked = fully or self.mip is None or tier.goal not in self.mip.unnarrowed
         # The relaxation, when solved: its bound is shown until CP-SAT's own catches up, and
         # the search runs on the model narrowed by its reduced costs.
         relaxation = None
@@ -651,10 +651,8 @@ class _Stages:
         or above it from now on, so that CP-SAT's bound starts there, and its plan, fixed in
         this model, becomes the hint. If that plan reaches the optimum here too, it is the
         stage's proven optimum and no further search runs (returned); otherwise None.
-        ``mip_answered`` says whether HiGHS proved an optimum.
         """
         cp = self.built.model.cp
-        self.mip_answered = False
         if self.mip is None:
             self.mip = SecondmentMip.of(self.built.model)
             if self.mip is None:
@@ -671,7 +669,6 @@ class _Stages:
                 # Stopped by the clock: on a busier machine this run may not repeat exactly.
                 self.clock_stopped = self.clock_stopped or self.options.reproducible
             return None
-        self.mip_answered = True
         assert self.hint is not None  # (the stage's plan so far)
         current = self.hint
         if optimum.value > _value_of(tier, current):
