@@ -13,9 +13,10 @@ from rotation.solver.options import Progress
 solve_module = importlib.import_module("rotation.solver.solve")
 
 
-def searches(monkeypatch: pytest.MonkeyPatch, problem: Any, *, second_opinion: bool = False
-             ) -> tuple[Any, list[tuple[str, Any]]]:
-    """Solve (10 s, 2 workers), noting each CP-SAT search's goal and the model it searched.
+def searches(monkeypatch: pytest.MonkeyPatch, problem: Any, *, second_opinion: bool = False,
+             time_limit: float = 10) -> tuple[Any, list[tuple[str, Any]]]:
+    """Solve (``time_limit`` seconds, 2 workers), noting each CP-SAT search's goal and the
+    model it searched.
 
     The goal is "restricted" for the search among the pairs a linear relaxation uses, which
     reports no progress of its own. Unless ``second_opinion``, the whole-secondment
@@ -33,12 +34,14 @@ def searches(monkeypatch: pytest.MonkeyPatch, problem: Any, *, second_opinion: b
 
     monkeypatch.setattr(solve_module, "solve_interruptibly", noting)
     seen: list[Progress] = []
-    result = solve(problem, SolveOptions(time_limit=10, workers=2), seen.append)
+    result = solve(problem, SolveOptions(time_limit=time_limit, workers=2), seen.append)
     return result, noted
 
 
 def searched_goals(monkeypatch: pytest.MonkeyPatch, problem: Any, *,
-                   second_opinion: bool = False) -> tuple[Any, list[str]]:
+                   second_opinion: bool = False, time_limit: float = 10
+                   ) -> tuple[Any, list[str]]:
     """Solve as ``searches`` does, noting only the goal of every search that ran."""
-    result, noted = searches(monkeypatch, problem, second_opinion=second_opinion)
+    result, noted = searches(monkeypatch, problem, second_opinion=second_opinion,
+                             time_limit=time_limit)
     return result, [goal for goal, _ in noted]

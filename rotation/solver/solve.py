@@ -112,8 +112,8 @@ MIP_NARROWED_FIRST = ("balance",)
 reduced costs (see ``secondment_mip``), and goes on as if it had not asked when there is no
 such search (its narrowed columns hold no plan). Measured on the generated relaxed S
 instances, seeds 1-16: 0.9-2.0 s a solve instead of 0.8-6.4 s with CP-SAT's guided search
-first. Not the whole relaxation first: on Highland, where the narrowed columns hold no plan,
-HiGHS took 3.9 s to prove the balance CP-SAT proves in about 2."""
+first; Highland 5-7 s instead of 8-9. Not the whole relaxation first: on Highland, before
+the narrowed search looked wider, HiGHS took 3.9 s over the balance CP-SAT proves in about 2."""
 
 FIRST_LOOK_SHARE = 0.05
 """The share of its stage's budget CP-SAT searches alone before, if it has not proven the
