@@ -118,8 +118,9 @@ the narrowed search looked wider, HiGHS took 3.9 s over the balance CP-SAT prove
 FIRST_LOOK_SHARE = 0.05
 """The share of its stage's budget CP-SAT searches alone before, if it has not proven the
 goal, the whole-secondment relaxation is asked for the goal's optimum: a goal whose
-relaxation has not been asked first (see ``MIP_FIRST_GOALS``), or whose first answer did
-not settle it."""
+relaxation has not been asked first (see ``MIP_FIRST_GOALS``), or a balance whose narrowed
+search found no plan (see ``MIP_NARROWED_FIRST``). A goal the relaxation was asked about
+first and did not settle gets CP-SAT's whole stage instead."""
 
 PRICED_GOALS = ("cover", "pledges", "balance")
 """Goals whose stage, on a large model, first prices in whole secondments (see ``pricing``)
