@@ -55,6 +55,11 @@ def financial_year(value: Month) -> int:
     return year if index >= 3 else year - 1
 
 
+def financial_year_end(start_year: int) -> Month:
+    """The last month (March) of the financial year starting April ``start_year``."""
+    return month(start_year + 1, 3)
+
+
 def financial_year_label(start_year: int) -> str:
     """``2027/28`` for the financial year starting April 2027."""
     return f"{start_year}/{(start_year + 1) % 100:02d}"

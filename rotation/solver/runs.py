@@ -14,12 +14,11 @@ makes the model smaller and its linear relaxation much closer to the whole-secon
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from rotation.domain import Problem
-from rotation.months import Month, financial_year
+from rotation.months import Month, financial_year, financial_year_end
 from rotation.solver.pence import budget_pence, monthly_pence
 
 
@@ -50,19 +49,23 @@ def possible_runs(months: range, limits: RunLimits) -> dict[Month, range]:
 
 
 def _latest_end(start: Month, last: Month, limits: RunLimits) -> Month:
-    """The last month a run from ``start`` can reach by ``last`` within each year's cap."""
+    """The last month a run from ``start`` can reach by ``last`` within each year's cap.
+
+    Taken a financial year at a time: the run holds its first year's months from ``start``
+    and each later year's from April, so it stops inside the first year whose cap is less
+    than the months it would hold there.
+    """
     if limits.year_cap is None:
         return last
-    held: dict[int, int] = defaultdict(int)
-    end = start - 1
-    while end < last:
-        year = financial_year(end + 1)
+    first = start
+    while first <= last:
+        year = financial_year(first)
+        through = min(last, financial_year_end(year))
         cap = limits.year_cap.get(year)
-        if cap is not None and held[year] >= cap:
-            break
-        held[year] += 1
-        end += 1
-    return end
+        if cap is not None and cap < through - first + 1:
+            return first + cap - 1
+        first = through + 1
+    return last
 
 
 def year_caps(problem: Problem, existing: Mapping[str, Mapping[int, int]]

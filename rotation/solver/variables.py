@@ -150,13 +150,14 @@ def create_variables(cp: cp_model.CpModel, problem: Problem, domains: Domains,
     stints = existing_stints(problem) if "R12" not in relaxed else []
     caps = {} if "R10" in relaxed else year_caps(problem, existing_spend(problem, stints))
     pairs = []
+    known = _KnownRuns()
     for (p, q), months in sorted(domains.items()):
         limits = RunLimits(shortest=problem.settings.min_secondment_months,
                            longest=longest_run(problem, p),
                            horizon_end=problem.settings.horizon_end, year_cap=caps.get(p))
         if "R5" in relaxed:
             limits = replace(limits, shortest=1, longest=len(months))
-        pair = _pair_variables(cp, p, q, months, limits)
+        pair = _pair_variables(cp, p, q, months, known.runs(p, months, limits))
         if pair is not None:
             pairs.append(pair)
     return Variables(cp, problem, pairs, stints, one_at_a_time="R11" not in relaxed)
@@ -182,18 +183,35 @@ def every_run(problem: Problem, domains: Domains, stints: list[Stint]
     """Each pair of ``domains`` (person and post indices) with the runs it may have (see
     ``runs``), with every rule in place: what ``create_variables`` gives the model's pairs."""
     caps = year_caps(problem, existing_spend(problem, stints))
+    known = _KnownRuns()
     for (p, q), months in sorted(domains.items()):
         limits = RunLimits(shortest=problem.settings.min_secondment_months,
                            longest=longest_run(problem, p),
                            horizon_end=problem.settings.horizon_end, year_cap=caps.get(p))
-        yield p, q, possible_runs(months, limits)
+        yield p, q, known.runs(p, months, limits)
+
+
+class _KnownRuns:
+    """Each person's runs worked out once per span of months: a person's limits are the
+    same in every post, and most of their posts allow the same months (on the generated
+    250-candidate problem, 13,000 pairs and a few hundred different spans)."""
+
+    def __init__(self) -> None:
+        self.known: dict[tuple[int, range], dict[Month, range]] = {}
+
+    def runs(self, person: int, months: range, limits: RunLimits) -> dict[Month, range]:
+        """``possible_runs`` for ``person`` (whose limits are the same at every call), a
+        copy of its own for each pair."""
+        key = (person, months)
+        if key not in self.known:
+            self.known[key] = possible_runs(months, limits)
+        return dict(self.known[key])
 
 
 def _pair_variables(cp: cp_model.CpModel, p: int, q: int, months: range,
-                    limits: RunLimits) -> PairVars | None:
+                    runs: dict[Month, range]) -> PairVars | None:
     # Only months some possible run (see ``runs``) covers are held at all; a run starts only
     # where one may start and ends only where one may end.
-    runs = possible_runs(months, limits)
     if not runs:
         return None
     covered = {t for first, ends in runs.items() for t in range(first, ends[-1] + 1)}
