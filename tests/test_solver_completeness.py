@@ -109,6 +109,24 @@ def test_a_plan_that_breaks_a_rule_is_not_a_solution() -> None:
     assert not admits(problem_, plan)
 
 
+def test_a_plan_hinted_twice_is_completed_once_and_two_plans_hinted_at_once_are_not() -> None:
+    # The hint may name a variable more than once (a plan hinted on top of another); the
+    # same value twice is one plan, two values are two plans no single solution keeps.
+    problem_ = problem(posts=[post("P1")], candidates=[candidate("A"), candidate("B")],
+                       horizon_months=8, min_secondment_months=3, max_secondment_months=8)
+    a_plan = (secondment("A", "P1", "2027-04", "2027-11"),)
+    b_plan = (secondment("B", "P1", "2027-04", "2027-11"),)
+    built = build_model(problem_)
+    hint_previous(built.model, a_plan)
+    hint_previous(built.model, a_plan)
+    assert complete_hint(built.model, seconds=10) is not None
+    built = build_model(problem_)
+    hint_previous(built.model, a_plan)
+    hint_previous(built.model, b_plan)
+    assert complete_hint(built.model, seconds=10) is None
+    assert admits(problem_, b_plan)
+
+
 def test_every_starting_plan_keeps_every_rule() -> None:
     # The warm start is the best of several hand plans (sheet order first, then other
     # rankings of the candidates): each one must be a plan the checker passes.

@@ -96,8 +96,9 @@ def hint_previous(model: SolverModel, previous: Sequence[Secondment]) -> None:
     on_post = {(s.person, t) for s in chosen for t in range(s.start, s.end + 1)}
     for (p, t), var in model.variables.person_on.items():
         hints.setdefault(var.index, (var, int((people[p].person, t) in on_post)))
-    for var, value in hints.values():
-        model.cp.add_hint(var, value)
+    hint = model.cp.proto.solution_hint  # (at once: one ``add_hint`` a variable is slow)
+    hint.vars.extend(list(hints))
+    hint.values.extend([value for _var, value in hints.values()])
 
 
 def _old_posts(previous: Sequence[Secondment], horizon: range
@@ -121,17 +122,27 @@ def complete_hint(model: SolverModel, seconds: float) -> list[int] | None:
     repair).
     """
     cp = model.cp
-    hinted = list(zip(cp.proto.solution_hint.vars, cp.proto.solution_hint.values, strict=True))
+    hinted: dict[int, int] = {}
+    for index, value in zip(cp.proto.solution_hint.vars, cp.proto.solution_hint.values,
+                            strict=True):
+        if hinted.setdefault(index, value) != value:
+            return None  # hinted twice, two ways: no plan keeps both
     if not hinted:
         return None
     trial = cp.clone()
     trial.clear_objective()
-    trial.clear_hints()
-    for index, value in hinted:
-        trial.add(trial.get_int_var_from_proto_index(index) == value)
+    trial.clear_hints()  # (CP-SAT refuses a hint that names a variable twice)
+    trial.proto.solution_hint.vars.extend(list(hinted))
+    trial.proto.solution_hint.values.extend(list(hinted.values()))
     solver = new_solver()
     solver.parameters.max_time_in_seconds = seconds
     solver.parameters.num_workers = 1
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    # With every decision fixed, propagation alone finds the rest: one presolve pass, no
+    # probing or symmetry (measured: 1.0 s instead of 1.8 on the generated 150-post problem).
+    solver.parameters.max_presolve_iterations = 1
+    solver.parameters.cp_model_probing_level = 0
+    solver.parameters.symmetry_level = 0
     if solver.solve(trial) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     solution = list(solver.response_proto.solution)
