@@ -93,6 +93,19 @@ class _Greedy:
                 self.order[q] = sorted(people, key=lambda p: (ranks[p], p))
         self.ledger = _Ledger()
         self.plan: list[Secondment] = []
+        # Per person: their agency's code, how many it may have out, its budget (pence a
+        # year, None for none) and the person's monthly cost: read for every length tried.
+        self.limits: list[tuple[str, int, int | None, int]] = []
+        for candidate in problem.candidates:
+            agency = problem.agency_by_code.get(candidate.agency)
+            cap = self.settings.max_secondees_per_agency
+            budget = None
+            if agency is not None:
+                cap = min(cap, agency.max_concurrent)
+                if agency.backfill_budget is not None:
+                    budget = budget_pence(agency)
+            self.limits.append((candidate.agency, cap, budget,
+                                monthly_pence(problem, candidate)))
         self.person_index = {c.person: i for i, c in enumerate(problem.candidates)}
         self.post_index = {post.post: i for i, post in enumerate(problem.posts)}
         for secondment in problem.existing:
@@ -224,23 +237,16 @@ class _Greedy:
         ``start - 1`` when even its first month would break one: every count only grows
         with the length, so the first month that breaks one ends the reach.
         """
-        candidate = self.problem.candidates[p]
-        agency = self.problem.agency_by_code.get(candidate.agency)
-        cap = self.settings.max_secondees_per_agency
-        budget = None
-        if agency is not None:
-            cap = min(cap, agency.max_concurrent)
-            if agency.backfill_budget is not None:
-                budget = budget_pence(agency)
-        pence = monthly_pence(self.problem, candidate)
+        code, cap, budget, pence = self.limits[p]
+        out = self.ledger.agency_out
         added: dict[int, int] = defaultdict(int)
         for t in range(max(start, self.horizon[0]), min(end, self.last) + 1):
-            if self.ledger.agency_out[(candidate.agency, t)] + 1 > cap:
+            if out[(code, t)] >= cap:
                 return t - 1
             if budget is not None:
                 year = financial_year(t)
                 added[year] += pence
-                if self.ledger.agency_pence[(candidate.agency, year)] + added[year] > budget:
+                if self.ledger.agency_pence[(code, year)] + added[year] > budget:
                     return t - 1
         return end
 
