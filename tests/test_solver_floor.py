@@ -71,15 +71,24 @@ def test_a_shortlisted_plan_at_the_floor_has_its_cover_proven(
 
 
 class _StillWorking:
-    """A HiGHS run that is never ready (as on a slow machine with a short time limit)."""
+    """A HiGHS run that is never ready (as on a slow machine with a short time limit). Like
+    HiGHS, it stops only when asked to and asking is switched on at its checks."""
 
-    stopped = False
+    asked = False
+    checking = False
+
+    @property
+    def stopped(self) -> bool:
+        return self.asked and self.checking
 
     def wait(self, timeout: float = -1.0) -> tuple[bool, None]:
         return (self.stopped, None)
 
     def cancelSolve(self) -> None:
-        self.stopped = True
+        self.asked = True
+
+    def startCallback(self, _check: object) -> None:
+        self.checking = True
 
 
 def test_a_floor_not_ready_in_time_makes_the_run_not_repeatable(

@@ -42,7 +42,7 @@ from rotation.solver.chains import (
     run_terms,
 )
 from rotation.solver.domains import Domains
-from rotation.solver.highs import new_highs
+from rotation.solver.highs import new_highs, stop_solve
 from rotation.solver.variables import Stint, every_run, existing_stints
 
 INTEGRAL = 1e-6
@@ -96,7 +96,7 @@ class VacancyFloor:
     def stop(self) -> None:
         """Stop the solve, if it is still running, and wait for it to end."""
         if self.running:
-            self.highs.cancelSolve()
+            stop_solve(self.highs)
             self.highs.wait()
             self.running = False
 
