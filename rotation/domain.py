@@ -201,6 +201,13 @@ class Problem(BaseModel):
         """The financial years the horizon touches, by the calendar year they start in."""
         return sorted({financial_year(m) for m in self.horizon})
 
+    def most_out(self, code: str) -> int:
+        """The most of an agency's staff that may be seconded at once: its backfill limit
+        (R8) and the team-mix cap (R9); the cap alone for an agency not on the sheet."""
+        agency = self.agency_by_code.get(code)
+        cap = self.settings.max_secondees_per_agency
+        return cap if agency is None else min(cap, agency.max_concurrent)
+
     # -- look-ups by id -----------------------------------------------------------------
     @cached_property
     def agency_by_code(self) -> dict[str, Agency]:

@@ -50,3 +50,11 @@ def test_absurd_settings_are_refused_before_they_reach_the_solver(setting: str, 
     with pytest.raises(ValidationError, match=setting):
         factory.settings(**{setting: value})
     factory.settings(**{setting: 12})
+
+
+def test_the_most_an_agency_may_have_out_is_its_limit_within_the_team_mix_cap() -> None:
+    # R8 and R9 together; staff of an agency missing from the sheet have the cap alone.
+    given = factory.problem(agencies=[factory.agency("HC", max_concurrent=1),
+                                      factory.agency("NHS", max_concurrent=5)],
+                            max_secondees_per_agency=3)
+    assert [given.most_out(code) for code in ("HC", "NHS", "POL")] == [1, 3, 3]

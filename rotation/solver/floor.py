@@ -209,12 +209,7 @@ def _secondees_free(problem: Problem, domains: Domains, stints: list[Stint]
         for t in problem.horizon:
             if stint.covers(t):
                 agreed[(problem.candidates[stint.person].agency, t)] += 1
-    settings = problem.settings
-    caps: dict[str, int] = {}
-    for code in {code for code, _t in free}:
-        agency = problem.agency_by_code.get(code)
-        caps[code] = settings.max_secondees_per_agency if agency is None \
-            else min(settings.max_secondees_per_agency, agency.max_concurrent)
+    caps = {code: problem.most_out(code) for code in {code for code, _t in free}}
     return {t: sum(max(0, min(cap - agreed[(code, t)], len(free[(code, t)])))
                    for code, cap in caps.items())
             for t in problem.horizon}

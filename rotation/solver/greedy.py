@@ -98,13 +98,9 @@ class _Greedy:
         self.limits: list[tuple[str, int, int | None, int]] = []
         for candidate in problem.candidates:
             agency = problem.agency_by_code.get(candidate.agency)
-            cap = self.settings.max_secondees_per_agency
-            budget = None
-            if agency is not None:
-                cap = min(cap, agency.max_concurrent)
-                if agency.backfill_budget is not None:
-                    budget = budget_pence(agency)
-            self.limits.append((candidate.agency, cap, budget,
+            budget = None if agency is None or agency.backfill_budget is None \
+                else budget_pence(agency)
+            self.limits.append((candidate.agency, problem.most_out(candidate.agency), budget,
                                 monthly_pence(problem, candidate)))
         self.person_index = {c.person: i for i, c in enumerate(problem.candidates)}
         self.post_index = {post.post: i for i, post in enumerate(problem.posts)}

@@ -399,11 +399,7 @@ class RuleRows:
         self.free = {p for p in range(len(problem.candidates))} - {s.person for s in stints}
         self.pence = [monthly_pence(problem, c) for c in problem.candidates]
         self.budgeted = {a.agency for a in problem.agencies if a.backfill_budget is not None}
-        self.cap: dict[str, int] = {}
-        for code in {c.agency for c in problem.candidates}:
-            agency = problem.agency_by_code.get(code)
-            self.cap[code] = settings.max_secondees_per_agency if agency is None \
-                else min(settings.max_secondees_per_agency, agency.max_concurrent)
+        self.cap = {code: problem.most_out(code) for code in {c.agency for c in problem.candidates}}
         self.owed = {a.agency: a.pledged_months - agreed_months[a.agency]
                      for a in problem.agencies
                      if a.pledged_months is not None
