@@ -133,14 +133,19 @@ def test_a_balance_with_no_narrowed_search_goes_to_cp_sat_as_before(
     assert searched == ["restricted", "balance"]
 
 
-def _balance_optimum(seed: int) -> int:
+def _balance_mip(seed: int) -> tuple[SecondmentMip, Any]:
+    """A relaxed S instance's relaxation with cover and pledges kept, and its balance tier."""
     built = build_model(generate_problem(posts=5, candidates=20, months=36, seed=seed))
     mip = SecondmentMip.of(built.model)
     assert mip is not None
     for tier in built.tiers:
         if tier.goal in ("cover", "pledges"):
             mip.keep(tier, 0)  # (what these problems' starting plans reach)
-    balance = next(tier for tier in built.tiers if tier.goal == "balance")
+    return mip, next(tier for tier in built.tiers if tier.goal == "balance")
+
+
+def _balance_optimum(seed: int) -> int:
+    mip, balance = _balance_mip(seed)
     optimum = mip.optimum(balance, 60)
     assert optimum is not None
     return optimum.value
@@ -160,13 +165,7 @@ def test_the_narrowed_search_proves_the_same_optimum_as_the_whole_model(
 
 
 def test_the_narrowed_search_leaves_out_most_columns_and_starts_from_its_plan() -> None:
-    built = build_model(generate_problem(posts=5, candidates=20, months=36, seed=16))
-    mip = SecondmentMip.of(built.model)
-    assert mip is not None
-    for tier in built.tiers:
-        if tier.goal in ("cover", "pledges"):
-            mip.keep(tier, 0)
-    balance = next(tier for tier in built.tiers if tier.goal == "balance")
+    mip, balance = _balance_mip(16)
     assert mip.states(balance)
     mip._goal(balance)  # the costs, as ``optimum`` sets them
     terms, _ = mip.goals["balance"]
