@@ -267,9 +267,10 @@ def test_ctrl_c_in_the_restricted_search_keeps_its_best_plan(
     assert check_plan(given, result.secondments).ok
 
 
-def _staffing_model(floor: float | None) -> tuple[cp_model.CpModel, Any]:
+def _staffing_model(floor: float | None, start_value: float | None = None
+                    ) -> tuple[cp_model.CpModel, Any]:
     """At least three of twenty posts filled, as few (weighted) as possible, hinted with every
-    post filled; its search reporter."""
+    post filled (60); its search reporter (``start_value``: the plan so far's)."""
     model = cp_model.CpModel()
     filled = [model.new_bool_var(f"filled {i}") for i in range(20)]
     model.add(sum(filled) >= 3)
@@ -277,7 +278,7 @@ def _staffing_model(floor: float | None) -> tuple[cp_model.CpModel, Any]:
     for f in filled:
         model.add_hint(f, True)
     tier = type("Tier", (), {"goal": "cover", "scale": 1.0})()
-    reporter = solve_module._Reporter(None, tier, 1, 1, 0.0, 10.0, None, floor)
+    reporter = solve_module._Reporter(None, tier, 1, 1, 0.0, 10.0, None, floor, start_value)
     return model, reporter
 
 
@@ -294,3 +295,32 @@ def test_a_search_stops_at_the_floor_pricing_proved() -> None:
     model, reporter = _staffing_model(floor=None)
     status = solver.solve(model, reporter)
     assert not reporter.at_floor and status == cp_model.OPTIMAL and solver.objective_value == 3
+
+
+@pytest.mark.parametrize("start_value", [60, 2])
+def test_a_search_notes_when_it_last_beat_the_plan_so_far(start_value: int) -> None:
+    # The reporter notes how far into the search (its work) the last plan better than the
+    # stage's plan so far came; none when no plan beats it (the optimum is 3).
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.cp_model_presolve = False
+    model, reporter = _staffing_model(floor=None, start_value=start_value)
+    status = solver.solve(model, reporter)
+    assert status == cp_model.OPTIMAL and solver.objective_value == 3
+    if start_value == 60:
+        assert reporter.last_better is not None
+        assert 0 <= reporter.last_better <= solver.deterministic_time
+    else:
+        assert reporter.last_better is None
+
+
+@pytest.mark.parametrize(("last_better", "work", "expected"), [
+    (None, 10.0, False),  # nothing better found
+    (2.0, 10.0, False),  # found early, nothing since
+    (8.0, 10.0, True),  # still finding late in its run
+])
+def test_a_search_still_finding_late_in_its_run(last_better: float | None, work: float,
+                                                  expected: bool) -> None:
+    search = solve_module.StageOutcome(cp_model.FEASIBLE, [], 0.0, 0.0, work=work,
+                                       last_better=last_better)
+    assert solve_module._still_finding(search) is expected
