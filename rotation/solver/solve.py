@@ -181,9 +181,11 @@ first found a better plan after this share of its work; otherwise the rest of th
 stage goes to the later goals. Measured on unseen generated L instances (relaxed, 60 s): on
 seeds 4-7 the second look had never found a better cover; seed 5 (84 against a floor of 82,
 no better plan in the first look) then ended 1.0-1.3 % from its balance bound instead of
-3.9-4.4 %; seed 4 (its 84 found early in the first look, so no second look either) 12.4 %
-as before, its balance's secondment search still a few seconds short (0.8 % at 120 s);
-seeds 6 and 7 the same plans."""
+3.9-4.4 %; seed 4 (its 84 found early in the first look, so no second look either) 1.7 %,
+2.0 % and 12.4 % in three runs (12.8 % before; its balance's secondment search needs about
+25 s, which the second look had taken), and in a fourth run the first look found no better
+cover than the hand plan's 85 (the search is held to the clock on a large model) and the
+stage ended there: 85 vacant, 1.9 % from the balance bound. Seeds 6 and 7 the same plans."""
 
 WALL_CLOCK_MARGIN = 1.5
 """A reproducible stage stops by deterministic time; the clock stops the whole search only
