@@ -20,6 +20,7 @@ from rotation.domain import Problem, Secondment
 from rotation.samples import highland_problem
 from rotation.solver.greedy import greedy_plan, starting_plans
 from rotation.solver.model import build_model
+from rotation.solver.solve import plan_from_solution
 from rotation.solver.stability import complete_hint, hint_previous
 from tests.factory import candidate, m, post, problem, secondment
 from tests.test_solver_properties import random_problem
@@ -109,22 +110,24 @@ def test_a_plan_that_breaks_a_rule_is_not_a_solution() -> None:
     assert not admits(problem_, plan)
 
 
-def test_a_plan_hinted_twice_is_completed_once_and_two_plans_hinted_at_once_are_not() -> None:
-    # The hint may name a variable more than once (a plan hinted on top of another); the
-    # same value twice is one plan, two values are two plans no single solution keeps.
+def test_a_plan_hinted_on_top_of_another_replaces_it() -> None:
+    # The search starts from one plan at a time: hinting a second plan replaces the first
+    # (CP-SAT refuses a hint that names a variable twice), and the hint completes to it.
     problem_ = problem(posts=[post("P1")], candidates=[candidate("A"), candidate("B")],
                        horizon_months=8, min_secondment_months=3, max_secondment_months=8)
     a_plan = (secondment("A", "P1", "2027-04", "2027-11"),)
     b_plan = (secondment("B", "P1", "2027-04", "2027-11"),)
-    built = build_model(problem_)
-    hint_previous(built.model, a_plan)
-    hint_previous(built.model, a_plan)
-    assert complete_hint(built.model, seconds=10) is not None
-    built = build_model(problem_)
-    hint_previous(built.model, a_plan)
-    hint_previous(built.model, b_plan)
-    assert complete_hint(built.model, seconds=10) is None
-    assert admits(problem_, b_plan)
+    for first, second in ((a_plan, b_plan), (b_plan, a_plan), (a_plan, a_plan)):
+        built = build_model(problem_)
+        hint_previous(built.model, first)
+        hint_previous(built.model, second)
+        hint = built.model.cp.proto.solution_hint
+        assert len(set(hint.vars)) == len(hint.vars)
+        solution = complete_hint(built.model, seconds=10)
+        assert solution is not None
+        completed = plan_from_solution(problem_, built.model.variables, solution)
+        assert [(s.person, s.post, s.start, s.end) for s in completed] == [
+            (s.person, s.post, s.start, s.end) for s in second]
 
 
 def test_every_starting_plan_keeps_every_rule() -> None:

@@ -695,7 +695,6 @@ class _Stages:
         if optimum.value > _value_of(tier, current):
             return None  # a sound relaxation never does this; a plan outranks its word
         cp.add(tier.total.expr() >= optimum.value)
-        cp.clear_hints()
         hint_previous(self.built.model, optimum.plan)
         completed = complete_hint(self.built.model, HINT_SECONDS)
         if completed is not None and _value_of(tier, completed) <= optimum.value:
@@ -746,7 +745,6 @@ class _Stages:
             # A plan there ends the stage's search (see ``_Reporter``).
             self.floor = floor if self.floor is None else max(self.floor, floor)
         if priced.plan is not None:
-            model.cp.clear_hints()
             hint_previous(model, priced.plan)
             completed = complete_hint(model, HINT_SECONDS)
             if completed is not None and _value_of(tier, completed) < value:

@@ -66,7 +66,10 @@ def changed_months_tally(model: SolverModel, previous: Sequence[Secondment]) -> 
 
 
 def hint_previous(model: SolverModel, previous: Sequence[Secondment]) -> None:
-    """Start the search from the previous plan: hint every hold and start, and the counts."""
+    """Start the search from the previous plan: hint every hold and start, and the counts.
+
+    The plan replaces any earlier hint (one plan at a time: CP-SAT refuses a hint that names
+    a variable twice)."""
     # Existing secondments are constants of the model, not decisions to hint.
     agreed = {(s.person, s.post, s.start, s.end) for s in model.problem.existing}
     chosen = [s for s in previous if (s.person, s.post, s.start, s.end) not in agreed]
@@ -96,6 +99,7 @@ def hint_previous(model: SolverModel, previous: Sequence[Secondment]) -> None:
     on_post = {(s.person, t) for s in chosen for t in range(s.start, s.end + 1)}
     for (p, t), var in model.variables.person_on.items():
         hints.setdefault(var.index, (var, int((people[p].person, t) in on_post)))
+    model.cp.clear_hints()
     hint = model.cp.proto.solution_hint  # (at once: one ``add_hint`` a variable is slow)
     hint.vars.extend(list(hints))
     hint.values.extend([value for _var, value in hints.values()])
@@ -122,18 +126,10 @@ def complete_hint(model: SolverModel, seconds: float) -> list[int] | None:
     repair).
     """
     cp = model.cp
-    hinted: dict[int, int] = {}
-    for index, value in zip(cp.proto.solution_hint.vars, cp.proto.solution_hint.values,
-                            strict=True):
-        if hinted.setdefault(index, value) != value:
-            return None  # hinted twice, two ways: no plan keeps both
-    if not hinted:
+    if not cp.proto.solution_hint.vars:
         return None
     trial = cp.clone()
     trial.clear_objective()
-    trial.clear_hints()  # (CP-SAT refuses a hint that names a variable twice)
-    trial.proto.solution_hint.vars.extend(list(hinted))
-    trial.proto.solution_hint.values.extend(list(hinted.values()))
     solver = new_solver()
     solver.parameters.max_time_in_seconds = seconds
     solver.parameters.num_workers = 1
