@@ -10,12 +10,13 @@ from typing import Any
 import pytest
 
 from rotation.checker import check_plan
-from rotation.domain import Problem
+from rotation.domain import Problem, Secondment
+from rotation.generate import generate_problem
 from rotation.samples import highland_problem
 from rotation.solver import SolveOptions, greedy
-from rotation.solver.goals import goal_terms
-from rotation.solver.greedy import Effort, greedy_plan, starting_plans
-from tests.factory import agency, candidate, grade, post, problem
+from rotation.solver.goals import balance_value, goal_terms
+from rotation.solver.greedy import Effort, greedy_plan, polish_plan, starting_plans
+from tests.factory import agency, candidate, grade, m, post, problem, secondment, travel
 
 solve_module = importlib.import_module("rotation.solver.solve")  # (the package exports solve())
 
@@ -111,3 +112,105 @@ def test_how_many_hand_plans_are_made_depends_on_steps_not_the_clock(
     assert _made(given, limit, monkeypatch) == made
     assert _made(given, 1e-6, monkeypatch) == solve_module.MIN_HAND_PLANS
     assert _made(given, 1e6, monkeypatch) == solve_module.MAX_HAND_PLANS
+
+
+def _far_and_near(**overrides: Any) -> Problem:
+    """One post in Area P1; A lives an hour and a half away, B ten minutes (both free)."""
+    people = [candidate("A", home_area="Far"), candidate("B", home_area="Near", **overrides)]
+    return problem(posts=[post("P1")], candidates=people,
+                   travel_times=[travel("Far", "Area P1", 90), travel("Near", "Area P1", 10)])
+
+
+def test_polish_moves_a_secondment_to_a_better_matched_candidate() -> None:
+    given = _far_and_near()
+    plan = (secondment("A", "P1", "2027-04", "2027-09"),)
+    polished = polish_plan(given, plan)
+    assert [(s.person, s.post, s.start, s.end) for s in polished] == [
+        ("B", "P1", m("2027-04"), m("2027-09"))]
+    before, after = goal_terms(given, plan), goal_terms(given, polished)
+    assert after.travel_minutes < before.travel_minutes
+    assert after.vacant_post_months == before.vacant_post_months
+    assert check_plan(given, polished).ok
+
+
+@pytest.mark.parametrize("reason", ["not available", "too short a limit", "agency full",
+                                    "already seconded"])
+def test_polish_leaves_a_secondment_the_better_match_may_not_take(reason: str) -> None:
+    # B is nearer, but a rule keeps B from those months: A keeps the secondment.
+    existing: list[Secondment] = []
+    posts = [post("P1")]
+    overrides: dict[str, Any] = {}
+    if reason == "not available":
+        overrides = {"available_from": "2027-06"}
+    elif reason == "too short a limit":
+        overrides = {"max_months": 4}
+    elif reason == "agency full":
+        overrides = {"agency": "NHS", "grade": "Band 6"}
+    given = _far_and_near(**overrides)
+    plan: tuple[Secondment, ...] = (secondment("A", "P1", "2027-04", "2027-09"),)
+    if reason == "agency full":  # NHS may have one out, and C already is
+        posts.append(post("P2"))
+        people = [*given.candidates, candidate("C", agency="NHS", grade="Band 6")]
+        given = given.model_copy(update={
+            "posts": tuple(posts), "candidates": tuple(people),
+            "agencies": (agency("HC"), agency("NHS", max_concurrent=1))})
+        plan = (*plan, secondment("C", "P2", "2027-04", "2027-09"))
+    if reason == "already seconded":  # B holds P2 then, and may have one secondment
+        posts.append(post("P2"))
+        given = given.model_copy(update={"posts": tuple(posts)})
+        plan = (*plan, secondment("B", "P2", "2027-04", "2027-09"))
+    assert check_plan(given, plan, existing).ok
+    polished = polish_plan(given, plan)
+    assert {(s.person, s.post) for s in polished} == {(s.person, s.post) for s in plan}
+
+
+def test_polish_never_leaves_an_agency_further_short_of_its_pledge() -> None:
+    # A's agency is owed six months and B's is not: moving A's secondment to B would leave
+    # the pledge short, so it stays; with no pledge it moves.
+    people = [candidate("A", home_area="Far"),
+              candidate("B", home_area="Near", agency="NHS", grade="Band 6")]
+    times = [travel("Far", "Area P1", 90), travel("Near", "Area P1", 10)]
+    plan = (secondment("A", "P1", "2027-04", "2027-09"),)
+    for pledge, holder in ((6, "A"), (None, "B")):
+        given = problem(posts=[post("P1")], candidates=people, travel_times=times,
+                        agencies=[agency("HC", pledged_months=pledge), agency("NHS")])
+        assert [s.person for s in polish_plan(given, plan)] == [holder]
+
+
+def test_polish_leaves_agreed_secondments_as_they_are() -> None:
+    given = _far_and_near()
+    given = given.model_copy(update={"existing": (
+        secondment("A", "P1", "2027-04", "2027-09", existing=True),)})
+    plan = given.existing
+    assert polish_plan(given, plan) == plan
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_polished_hand_plans_keep_every_rule_and_the_cover(seed: int) -> None:
+    given = generate_problem(posts=6, candidates=24, months=30, seed=seed, tight=seed % 2 == 1)
+    for plan in islice(starting_plans(given, seed), 3):
+        polished = polish_plan(given, plan)
+        before, after = goal_terms(given, plan), goal_terms(given, polished)
+        assert check_plan(given, polished).ok
+        assert after.vacant_post_months == before.vacant_post_months
+        assert after.handovers == before.handovers
+        assert after.pledge_shortfall_months <= before.pledge_shortfall_months
+        assert (balance_value(given.settings, after)
+                <= balance_value(given.settings, before) + 1e-6)
+
+
+def test_a_solve_s_unproven_plan_is_polished(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The search stops at once with the hand plan (its time too short to improve it): the
+    # answer is that plan with its secondments moved to better-matched people where the
+    # rules allow, its cover and pledges the same, its balance lower.
+    given = _far_and_near()
+    far_first = (secondment("A", "P1", "2027-04", "2027-09"),)
+    monkeypatch.setattr(solve_module, "_hand_plan", lambda problem_, options: solve_module.HandPlan(
+        far_first, goal_terms(problem_, far_first)))
+    monkeypatch.setattr(solve_module._Stages, "run",
+                        lambda self: solve_module._Outcome(solution=self.hint))
+    result = solve_module.solve(given, SolveOptions(time_limit=5, workers=1))
+    assert result.status == "FEASIBLE"
+    assert [s.person for s in result.secondments if s.post == "P1" and s.start == m("2027-04")
+            ] == ["B"]
+    assert check_plan(given, result.secondments).ok

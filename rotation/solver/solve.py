@@ -40,7 +40,7 @@ from rotation.solver.domains import Domains, Pair, restrict_domains
 from rotation.solver.floor import FLOOR_SHARE, VacancyFloor
 from rotation.solver.funding import funded_from_solution
 from rotation.solver.goals import balance_value, goal_terms
-from rotation.solver.greedy import Effort, starting_plans
+from rotation.solver.greedy import Effort, polish_plan, starting_plans
 from rotation.solver.interrupt import new_solver, solve_interruptibly
 from rotation.solver.model import BuiltModel, build_model
 from rotation.solver.objective import GoalTier
@@ -330,6 +330,10 @@ def solve(problem: Problem, options: SolveOptions,
             secondments, funded, goals = outside
             common["shortlist"] += ("; the plan also pairs people with posts outside it, "
                                     "where pricing the whole problem showed it pays")
+    if not outcome.proven and not options.previous:
+        polished = _polished(problem, secondments, funded, goals)
+        if polished is not None:
+            secondments, goals = polished
     if (hand_plan is not None and not outcome.proven
             and _ranks(hand_plan.goals) < _ranks(goals)):  # stopped before the search beat it
         secondments, funded = hand_plan.secondments, tuple(implied_stretches(problem))
@@ -352,6 +356,33 @@ def solve(problem: Problem, options: SolveOptions,
                        best_bound=objective if outcome.balance_exact else bound,
                        proven_goals=tuple(outcome.proven_goals),
                        solve_seconds=time.monotonic() - search_started, **common)
+
+
+def _polished(problem: Problem, secondments: tuple[Secondment, ...],
+              funded: tuple[FundedStretch, ...], goals: GoalTerms
+              ) -> tuple[tuple[Secondment, ...], GoalTerms] | None:
+    """The plan found with its secondments moved to better-matched candidates where the
+    rules allow (``greedy.polish_plan``), and its goal terms, when that lowers the balance
+    and keeps every rule; None otherwise.
+
+    The search's plan is the best it found in its time, and on a large problem the best
+    among the shortlisted pairs: measured on unseen generated 60-post problems whose cover
+    kept long journeys (seeds 2 and 6), moving people lowered the balance from 378,203 to
+    219,773 and from 345,822 to 238,481 (the same cover and pledges) in 0.4 s.
+    Not for a replan, whose plan should change as little as the goals allow.
+    """
+    from rotation.checker import check_plan  # never imports the solver: an independent check
+
+    plan = polish_plan(problem, secondments)
+    if plan == secondments:
+        return None
+    better = goal_terms(problem, plan, funded=funded)
+    settings = problem.settings
+    if (_ranks(better) > _ranks(goals)
+            or balance_value(settings, better) >= balance_value(settings, goals)
+            or not check_plan(problem, plan, funded=funded).ok):
+        return None
+    return plan, better
 
 
 def _outside_plan(problem: Problem, options: SolveOptions,
