@@ -299,9 +299,9 @@ class _Greedy:
         pledged = {a.agency: a.pledged_months for a in problem.agencies
                    if a.pledged_months is not None}
 
-        def short(codes: set[str]) -> int:
-            months = self.ledger.agency_months
-            return sum(max(0, pledged.get(code, 0) - months[code]) for code in codes)
+        def short(code: str, extra: int) -> int:
+            """The agency's pledged months short with ``extra`` more months out."""
+            return max(0, pledged.get(code, 0) - self.ledger.agency_months[code] - extra)
 
         ranked = {q: sorted((rate(p, q), p) for p in range(len(problem.candidates))
                             if (p, q) in self.domains)
@@ -314,22 +314,20 @@ class _Greedy:
             for i in sorted(range(len(new)), key=lambda i: -rate(holder[i], posts[i])):
                 s, p, q = new[i], holder[i], posts[i]
                 self._count_person(s.person, s.start, s.end, -1)
-                chosen = p
+                current, chosen = rate(p, q), p
+                months = len(range(max(s.start, self.settings.horizon_start),
+                                   min(s.end, self.settings.horizon_end) + 1))
+                mine = problem.candidates[p].agency
                 for value, other in ranked[q]:
-                    if value >= rate(p, q):
+                    if value >= current:
                         break
-                    if self._may_take(other, q, s.start, s.end):
-                        codes = {problem.candidates[p].agency, problem.candidates[other].agency}
-                        person = problem.candidates[other].person
-                        self._count_person(person, s.start, s.end, 1)
-                        after = short(codes)
-                        self._count_person(person, s.start, s.end, -1)
-                        self._count_person(s.person, s.start, s.end, 1)
-                        before = short(codes)
-                        self._count_person(s.person, s.start, s.end, -1)
-                        if after <= before:  # no agency further short of its pledge
-                            chosen = other
-                            break
+                    theirs = problem.candidates[other].agency
+                    # No agency further short of its pledge (the same agency: no change).
+                    if (self._may_take(other, q, s.start, s.end)
+                            and short(mine, 0) + short(theirs, months)
+                            <= short(mine, months) + short(theirs, 0)):
+                        chosen = other
+                        break
                 person = problem.candidates[chosen].person
                 self._count_person(person, s.start, s.end, 1)
                 if chosen != p:
