@@ -375,16 +375,18 @@ def matched_rate(problem: Problem) -> Preference:
     return matched
 
 
-def polish_plan(problem: Problem, plan: Sequence[Secondment]) -> tuple[Secondment, ...]:
+def polish_plan(problem: Problem, plan: Sequence[Secondment],
+                domains: dict[Pair, range] | None = None) -> tuple[Secondment, ...]:
     """``plan`` with each new secondment moved, where every rule allows, to a better-matched
     candidate for the same post and months (see ``matched_rate``), the worst-matched first,
     until no move is left (at most ``POLISH_PASSES`` rounds).
 
     The posts' months are the same, so the cover and the handovers are; no agency falls
     further short of its pledge; each move lowers the balance goal's preference, travel
-    and cost. Existing (agreed) secondments stay as they are.
+    and cost. Existing (agreed) secondments stay as they are. ``domains``: the months each
+    pair may have under R2-R4, when already worked out.
     """
-    return _Greedy(problem).polish(plan, matched_rate(problem))
+    return _Greedy(problem, domains=domains).polish(plan, matched_rate(problem))
 
 
 def starting_plans(problem: Problem, seed: int, effort: Effort | None = None

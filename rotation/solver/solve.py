@@ -41,6 +41,7 @@ from rotation.solver.floor import FLOOR_SHARE, VacancyFloor
 from rotation.solver.funding import funded_from_solution
 from rotation.solver.goals import balance_value, goal_terms
 from rotation.solver.greedy import Effort, polish_plan, starting_plans
+from rotation.solver.holders import Holders, best_holders
 from rotation.solver.interrupt import new_solver, solve_interruptibly
 from rotation.solver.model import BuiltModel, build_model
 from rotation.solver.objective import GoalTier
@@ -187,6 +188,15 @@ no better plan in the first look) then ended 1.0-1.3 % from its balance bound in
 cover than the hand plan's 85 (the search is held to the clock on a large model) and the
 stage ended there: 85 vacant, 1.9 % from the balance bound. Seeds 6 and 7 the same plans."""
 
+HOLDERS_SHARE = 0.05
+HOLDERS_MOST = 5.0
+"""Choosing the best holders for an unproven plan's secondments (see ``_polished``) has this
+share of the time limit, and at most this many seconds, after the search. Measured (60 s):
+on unseen generated 60-post problems HiGHS settles the choice in 0.8-1.6 s, on the 150-post
+benchmark problem in about 1.5 s; on the tight benchmark problems (20, 60 and 150 posts),
+whose agencies' budgets and limits bind, it found nothing better than the search's holders
+in 10 s (and nor did it in 60 s on 20 posts), so there the time is spent for nothing."""
+
 WALL_CLOCK_MARGIN = 1.5
 """A reproducible stage stops by deterministic time; the clock stops the whole search only
 at this many times the time limit (a much slower or busier machine): then the run is no
@@ -331,9 +341,11 @@ def solve(problem: Problem, options: SolveOptions,
             common["shortlist"] += ("; the plan also pairs people with posts outside it, "
                                     "where pricing the whole problem showed it pays")
     if not outcome.proven and not options.previous:
-        polished = _polished(problem, secondments, funded, goals)
+        seconds = min(HOLDERS_MOST, HOLDERS_SHARE * options.time_limit)
+        polished = _polished(problem, secondments, funded, goals, seconds)
         if polished is not None:
-            secondments, goals = polished
+            secondments, goals, clock_stopped = polished
+            common["reproducible"] = common["reproducible"] and not clock_stopped
     if (hand_plan is not None and not outcome.proven
             and _ranks(hand_plan.goals) < _ranks(goals)):  # stopped before the search beat it
         secondments, funded = hand_plan.secondments, tuple(implied_stretches(problem))
@@ -359,21 +371,31 @@ def solve(problem: Problem, options: SolveOptions,
 
 
 def _polished(problem: Problem, secondments: tuple[Secondment, ...],
-              funded: tuple[FundedStretch, ...], goals: GoalTerms
-              ) -> tuple[tuple[Secondment, ...], GoalTerms] | None:
-    """The plan found with its secondments moved to better-matched candidates where the
-    rules allow (``greedy.polish_plan``), and its goal terms, when that lowers the balance
-    and keeps every rule; None otherwise.
+              funded: tuple[FundedStretch, ...], goals: GoalTerms, seconds: float
+              ) -> tuple[tuple[Secondment, ...], GoalTerms, bool] | None:
+    """The plan found with better-matched holders for its secondments, the same posts and
+    months, when that lowers the balance and keeps every rule: the plan, its goal terms and
+    whether the clock stopped the choice (so that a rerun may differ); None otherwise.
 
-    The search's plan is the best it found in its time, and on a large problem the best
-    among the shortlisted pairs: measured on unseen generated 60-post problems whose cover
-    kept long journeys (60 s), seed 2's balance went from 378,203 to 208,987 and seed 6's
-    gap from 45 % to 18 %, at the same cover and pledges, in about a second.
-    Not for a replan, whose plan should change as little as the goals allow.
+    First each secondment is moved to a better-matched candidate where the rules allow
+    (``greedy.polish_plan``, a blink), then every holder is chosen afresh at once
+    (``holders.best_holders``, HiGHS for at most ``seconds``), which can also exchange two
+    holders or pass a secondment along a chain of people. The search's plan is the best it
+    found in its time, and on a large problem the best among the shortlisted pairs, so its
+    holders are often not the best for its months. Measured on unseen generated 60-post
+    problems (60 s): seed 2's balance 665,936 as found, 226,294 moved one at a time, 181,953
+    chosen afresh (1.6 s; the whole problem's bound 172,247). Not for a replan, whose plan
+    should change as little as the goals allow.
     """
     from rotation.checker import check_plan  # never imports the solver: an independent check
 
-    plan = polish_plan(problem, secondments)
+    domains = restrict_domains(problem, frozenset(), [])
+    plan = polish_plan(problem, secondments, domains)
+    try:
+        chosen = best_holders(problem, plan, seconds, domains)
+    except KeyboardInterrupt:  # Ctrl-C: the plan as polished so far is the answer
+        chosen = Holders(None, clock_stopped=True)
+    plan = chosen.plan or plan
     if plan == secondments:
         return None
     better = goal_terms(problem, plan, funded=funded)
@@ -382,7 +404,7 @@ def _polished(problem: Problem, secondments: tuple[Secondment, ...],
             or balance_value(settings, better) >= balance_value(settings, goals)
             or not check_plan(problem, plan, funded=funded).ok):
         return None
-    return plan, better
+    return plan, better, chosen.clock_stopped
 
 
 def _outside_plan(problem: Problem, options: SolveOptions,
