@@ -176,3 +176,76 @@ def test_a_solve_s_unproven_plan_gets_its_best_holders(monkeypatch: pytest.Monke
             if (s.post, s.start) in {("P1", m("2027-04")), ("P2", m("2027-06"))}} == {
         ("P1", "B"), ("P2", "A")}
     assert check_plan(given, result.secondments).ok
+
+
+def test_only_the_allowed_holders_are_chosen() -> None:
+    # The exchange needs A in P2: a model without that pair (a shortlist, say) cannot have it.
+    given = _crossed()
+    plan = (secondment("A", "P1", "2027-04", "2027-09"),
+            secondment("B", "P2", "2027-06", "2027-11"))
+    assert best_holders(given, plan, seconds=10,
+                        allowed=lambda p, q, start, end: (p, q) != (0, 1)).plan is None
+
+
+class _Searched(Exception):
+    """Raised where the balance stage's search would start, to end the test's solve there."""
+
+
+@pytest.mark.parametrize("large", [True, False])
+def test_a_large_model_s_balance_stage_starts_from_the_best_holders(
+        monkeypatch: pytest.MonkeyPatch, large: bool) -> None:
+    # The earlier stages left both holders in the far post, and C, free, lives five minutes
+    # from P1: a large model's balance stage searches from C in P1 and A in P2 (a plan its
+    # own model holds, the months the same); a small model's, whose searches are quick,
+    # from the plan as it was.
+    monkeypatch.setattr(solve_module, "LARGE_MODEL", 0 if large else 10**9)
+    given = _crossed()
+    given = given.model_copy(update={
+        "candidates": (*given.candidates, candidate("C", home_area="Middle")),
+        "travel": (*given.travel, travel("Middle", "Area P1", 5),
+                   travel("Middle", "Area P2", 90))})
+    crossed = (secondment("A", "P1", "2027-04", "2027-09"),
+               secondment("B", "P2", "2027-06", "2027-11"))
+    starts: list[set[tuple[str, str]]] = []
+
+    def search(self: Any, *args: Any) -> Any:
+        plan = solve_module.plan_from_solution(given, self.built.model.variables, self.hint)
+        starts.append({(s.post, s.person) for s in plan if s.start in (m("2027-04"),
+                                                                     m("2027-06"))})
+        raise _Searched
+
+    def run(self: Any) -> Any:
+        balance = self.built.tiers[-1]
+        assert balance.goal == "balance"
+        with pytest.raises(_Searched):
+            self._run_stage(balance, 0, 1)
+        return solve_module._Outcome(solution=self.hint)
+
+    monkeypatch.setattr(solve_module, "_hand_plan", lambda problem_, options: solve_module.HandPlan(
+        crossed, goal_terms(problem_, crossed)))
+    monkeypatch.setattr(solve_module._Stages, "run", run)
+    monkeypatch.setattr(solve_module._Stages, "_search", search)
+    # Straight to the search: no pricing, no second opinion, no relaxation to guide it.
+    for shortcut, answer in (("_priced_plan", None), ("_asked", None),
+                             ("_guided_start", (None, None)), ("_near_floor", False)):
+        monkeypatch.setattr(solve_module._Stages, shortcut,
+                            lambda self, *args, answer=answer, **kwargs: answer)
+    solve_module.solve(given, SolveOptions(time_limit=5, workers=1))
+    assert starts == [{("P1", "C"), ("P2", "A")} if large else {("P1", "A"), ("P2", "B")}]
+
+
+@pytest.mark.parametrize("only_after_moves", [False, True])
+def test_a_large_model_s_plan_is_looked_at_afresh_only_if_someone_could_move(
+        only_after_moves: bool) -> None:
+    # No one can move alone in the crossed plan (each better match is seconded already):
+    # the exchange is made unless, as for a large model, a move must show the way first.
+    given = _crossed()
+    plan = (secondment("A", "P1", "2027-04", "2027-09"),
+            secondment("B", "P2", "2027-06", "2027-11"))
+    polished = solve_module._polished(given, plan, (), goal_terms(given, plan), 10.0,
+                                      only_after_moves=only_after_moves)
+    if only_after_moves:
+        assert polished is None
+    else:
+        assert polished is not None
+        assert {(s.post, s.person) for s in polished[0]} == {("P1", "B"), ("P2", "A")}

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import highspy
@@ -101,13 +101,15 @@ class Holders:
 
 
 def best_holders(problem: Problem, plan: Sequence[Secondment], seconds: float,
-                 domains: Domains | None = None) -> Holders:
+                 domains: Domains | None = None,
+                 allowed: Callable[[int, int, Month, Month], bool] | None = None) -> Holders:
     """``plan`` with its new secondments' holders chosen afresh for the least balance (see
     the module), as far as HiGHS gets in ``seconds``.
 
     Every holder chosen keeps R2-R5 and R8-R11 with the others; the total of pledged months
     short is at most ``plan``'s. ``domains``: the months each pair may have under R2-R4,
-    when already worked out.
+    when already worked out; ``allowed(person, post, start, end)``, when given, limits the
+    holders further (to a model's own pairs and runs, say).
     """
     started = time.monotonic()
     settings = problem.settings
@@ -148,6 +150,8 @@ def best_holders(problem: Problem, plan: Sequence[Secondment], seconds: float,
         months = domains.get((p, slot.post))
         if (months is None or not months[0] <= slot.start <= slot.end <= months[-1]
                 or slot.end - slot.start + 1 > longest_run(problem, p)):
+            return False
+        if allowed is not None and not allowed(p, slot.post, slot.start, slot.end):
             return False
         return (len(held[p]) < settings.max_secondments_per_person
                 and all(slot.start >= s.end + 1 + cooling or s.start >= slot.end + 1 + cooling
