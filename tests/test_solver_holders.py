@@ -192,13 +192,14 @@ class _Searched(Exception):
 
 
 @pytest.mark.parametrize("large", [True, False])
-def test_a_large_model_s_balance_stage_starts_from_the_best_holders(
+def test_a_large_problem_s_balance_stage_starts_from_the_best_holders(
         monkeypatch: pytest.MonkeyPatch, large: bool) -> None:
     # The earlier stages left both holders in the far post, and C, free, lives five minutes
-    # from P1: a large model's balance stage searches from C in P1 and A in P2 (a plan its
-    # own model holds, the months the same); a small model's, whose searches are quick,
-    # from the plan as it was.
-    monkeypatch.setattr(solve_module, "LARGE_MODEL", 0 if large else 10**9)
+    # from P1: a large problem's balance stage searches from C in P1 and A in P2 (a plan
+    # its own model holds, the months the same); a smaller one's, whose searches have time
+    # to find good holders themselves, from the plan as it was.
+    monkeypatch.setattr(solve_module, "LARGE_MODEL", 0)
+    monkeypatch.setattr(solve_module, "HOLDERS_FIRST_SIZE", 0 if large else 10**9)
     given = _crossed()
     given = given.model_copy(update={
         "candidates": (*given.candidates, candidate("C", home_area="Middle")),
@@ -249,3 +250,26 @@ def test_a_large_model_s_plan_is_looked_at_afresh_only_if_someone_could_move(
     else:
         assert polished is not None
         assert {(s.post, s.person) for s in polished[0]} == {("P1", "B"), ("P2", "A")}
+
+
+def test_ctrl_c_while_the_holders_are_chosen_keeps_the_polished_plan(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The planner presses Ctrl-C as HiGHS chooses: the plan as moved one person at a time is
+    # the answer, no traceback, and a rerun may differ (the clock, not the rules, decided).
+    given = _crossed()
+    given = given.model_copy(update={
+        "candidates": (*given.candidates, candidate("C", home_area="Middle")),
+        "travel": (*given.travel, travel("Middle", "Area P1", 5))})
+    plan = (secondment("A", "P1", "2027-04", "2027-09"),
+            secondment("B", "P2", "2027-06", "2027-11"))
+
+    def pressed(*args: Any, **kwargs: Any) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(solve_module, "best_holders", pressed)
+    polished = solve_module._polished(given, plan, (), goal_terms(given, plan), 10.0)
+    assert polished is not None
+    moved, goals, clock_stopped = polished
+    assert moved == polish_plan(given, plan) and clock_stopped
+    assert goals.travel_minutes < goal_terms(given, plan).travel_minutes
+    assert check_plan(given, moved).ok
