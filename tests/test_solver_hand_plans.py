@@ -17,6 +17,7 @@ from rotation.solver import SolveOptions, greedy
 from rotation.solver.goals import balance_value, goal_terms
 from rotation.solver.greedy import Effort, greedy_plan, polish_plan, starting_plans
 from tests.factory import agency, candidate, grade, m, post, problem, secondment, travel
+from tests.searches import solve_stopping_at_hand_plan
 
 solve_module = importlib.import_module("rotation.solver.solve")  # (the package exports solve())
 
@@ -205,11 +206,7 @@ def test_a_solve_s_unproven_plan_is_polished(monkeypatch: pytest.MonkeyPatch) ->
     # rules allow, its cover and pledges the same, its balance lower.
     given = _far_and_near()
     far_first = (secondment("A", "P1", "2027-04", "2027-09"),)
-    monkeypatch.setattr(solve_module, "_hand_plan", lambda problem_, options: solve_module.HandPlan(
-        far_first, goal_terms(problem_, far_first)))
-    monkeypatch.setattr(solve_module._Stages, "run",
-                        lambda self: solve_module._Outcome(solution=self.hint))
-    result = solve_module.solve(given, SolveOptions(time_limit=5, workers=1))
+    result = solve_stopping_at_hand_plan(monkeypatch, given, far_first)
     assert result.status == "FEASIBLE"
     assert [s.person for s in result.secondments if s.post == "P1" and s.start == m("2027-04")
             ] == ["B"]

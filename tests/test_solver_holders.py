@@ -17,6 +17,7 @@ from rotation.solver.goals import balance_value, goal_terms
 from rotation.solver.greedy import polish_plan, starting_plans
 from rotation.solver.holders import best_holders
 from tests.factory import agency, candidate, grade, m, post, problem, secondment, travel
+from tests.searches import solve_stopping_at_hand_plan
 
 solve_module = importlib.import_module("rotation.solver.solve")
 
@@ -166,11 +167,7 @@ def test_a_solve_s_unproven_plan_gets_its_best_holders(monkeypatch: pytest.Monke
     given = _crossed()
     crossed = (secondment("A", "P1", "2027-04", "2027-09"),
                secondment("B", "P2", "2027-06", "2027-11"))
-    monkeypatch.setattr(solve_module, "_hand_plan", lambda problem_, options: solve_module.HandPlan(
-        crossed, goal_terms(problem_, crossed)))
-    monkeypatch.setattr(solve_module._Stages, "run",
-                        lambda self: solve_module._Outcome(solution=self.hint))
-    result = solve_module.solve(given, SolveOptions(time_limit=5, workers=1))
+    result = solve_stopping_at_hand_plan(monkeypatch, given, crossed)
     assert result.status == "FEASIBLE"
     assert {(s.post, s.person) for s in result.secondments
             if (s.post, s.start) in {("P1", m("2027-04")), ("P2", m("2027-06"))}} == {
