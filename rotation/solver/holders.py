@@ -16,7 +16,7 @@ HiGHS solves it from the plan's own holders, so it can only do better than the p
 from __future__ import annotations
 
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -169,16 +169,20 @@ def best_holders(problem: Problem, plan: Sequence[Secondment], seconds: float,
                 columns[(i, p)] = program.column(rates[(p, slot.post)] * length, 1.0, True)
     # Whether an agency holds a slot: read by its staff-out and pledge rows, which would
     # otherwise name every candidate in every month of every slot.
+    budgets = {a.agency: budget_pence(a) for a in problem.agencies
+               if a.backfill_budget is not None}
+    years = [Counter(financial_year(t) for t in slot.months) for slot in slots]
     by_slot: dict[int, dict[int, float]] = defaultdict(dict)
     by_person: dict[int, list[tuple[int, int]]] = defaultdict(list)  # p -> (slot, column)
     by_agency: dict[tuple[int, str], dict[int, float]] = defaultdict(dict)
-    spend_terms: dict[tuple[str, int], dict[int, float]] = defaultdict(lambda: defaultdict(float))
+    spend_terms: dict[tuple[str, int], dict[int, float]] = defaultdict(dict)
     for (i, p), k in columns.items():
         by_slot[i][k] = 1.0
         by_person[p].append((i, k))
         by_agency[(i, agency_of[p])][k] = -1.0
-        for t in slots[i].months:
-            spend_terms[(agency_of[p], financial_year(t))][k] += pence[p]
+        if agency_of[p] in budgets:
+            for year, months in years[i].items():
+                spend_terms[(agency_of[p], year)][k] = pence[p] * months
     for i in range(len(slots)):
         program.row(1.0, 1.0, by_slot[i])  # R1: one holder each (the cover is kept)
     holds: dict[tuple[int, str], int] = {}
@@ -210,13 +214,11 @@ def best_holders(problem: Problem, plan: Sequence[Secondment], seconds: float,
         pledge_terms[code][k] = len(slots[i].months)
     for (code, t), terms in out_terms.items():
         program.row(-np.inf, problem.most_out(code) - out[(code, t)], terms)
-    budgets = {a.agency: budget_pence(a) for a in problem.agencies
-               if a.backfill_budget is not None}
     for (code, year), terms in spend_terms.items():
-        if code in budgets:  # in months of the agency's dearest grade: rows HiGHS reads well
-            scale = max(terms.values())
-            program.row(-np.inf, (budgets[code] - spent[(code, year)]) / scale,
-                        {k: pence_months / scale for k, pence_months in terms.items()})
+        # In months of the agency's dearest grade, not pence: rows HiGHS reads well.
+        scale = max(terms.values())
+        program.row(-np.inf, (budgets[code] - spent[(code, year)]) / scale,
+                    {k: pence_months / scale for k, pence_months in terms.items()})
 
     # The second goal: no more pledged months short in all than the plan has.
     owed = {a.agency: a.pledged_months - months_out[a.agency] for a in problem.agencies

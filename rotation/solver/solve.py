@@ -352,8 +352,8 @@ def solve(problem: Problem, options: SolveOptions,
             common["shortlist"] += ("; the plan also pairs people with posts outside it, "
                                     "where pricing the whole problem showed it pays")
     if not outcome.proven and not options.previous:
-        seconds = min(HOLDERS_MOST, HOLDERS_SHARE * options.time_limit)
-        polished = _polished(problem, secondments, funded, goals, seconds,
+        polished = _polished(problem, secondments, funded, goals,
+                             _holders_seconds(options.time_limit),
                              only_after_moves=stages.large)
         if polished is not None:
             secondments, goals, clock_stopped = polished
@@ -380,6 +380,11 @@ def solve(problem: Problem, options: SolveOptions,
                        best_bound=objective if outcome.balance_exact else bound,
                        proven_goals=tuple(outcome.proven_goals),
                        solve_seconds=time.monotonic() - search_started, **common)
+
+
+def _holders_seconds(time_limit: float) -> float:
+    """The time HiGHS has to choose a plan's holders afresh (see ``HOLDERS_SHARE``)."""
+    return min(HOLDERS_MOST, HOLDERS_SHARE * time_limit)
 
 
 def _polished(problem: Problem, secondments: tuple[Secondment, ...],
@@ -967,7 +972,7 @@ class _Stages:
         domains = {key: pair.months for key, pair in pairs.items()}
         if polish_plan(model.problem, plan, domains) == plan:
             return  # (see the docstring)
-        seconds = min(HOLDERS_MOST, HOLDERS_SHARE * self.options.time_limit,
+        seconds = min(_holders_seconds(self.options.time_limit),
                       max(0.01, self._budget(1, clock=True)))
         chosen = best_holders(model.problem, plan, seconds, domains, in_model)
         if self.options.reproducible and chosen.clock_stopped:
