@@ -269,10 +269,11 @@ def test_ctrl_c_in_the_restricted_search_keeps_its_best_plan(
     assert check_plan(given, result.secondments).ok
 
 
-def _staffing_model(floor: float | None, start_value: float | None = None
-                    ) -> tuple[cp_model.CpModel, Any]:
+def _staffing_model(floor: float | None, start_value: float | None = None,
+                    notify: Any = None) -> tuple[cp_model.CpModel, Any]:
     """At least three of twenty posts filled, as few (weighted) as possible, hinted with every
-    post filled (60); its search reporter (``start_value``: the plan so far's)."""
+    post filled (60); its search reporter (``start_value``: the plan so far's; ``notify``:
+    the progress handler)."""
     model = cp_model.CpModel()
     filled = [model.new_bool_var(f"filled {i}") for i in range(20)]
     model.add(sum(filled) >= 3)
@@ -280,7 +281,7 @@ def _staffing_model(floor: float | None, start_value: float | None = None
     for f in filled:
         model.add_hint(f, True)
     tier = type("Tier", (), {"goal": "cover", "scale": 1.0})()
-    reporter = solve_module._Reporter(None, tier, 1, 1, 0.0, 10.0, None, floor, start_value)
+    reporter = solve_module._Reporter(notify, tier, 1, 1, 0.0, 10.0, None, floor, start_value)
     return model, reporter
 
 
@@ -314,6 +315,23 @@ def test_a_search_notes_when_it_last_beat_the_plan_so_far(start_value: int) -> N
         assert 0 <= reporter.last_better <= solver.deterministic_time
     else:
         assert reporter.last_better is None
+
+
+@pytest.mark.parametrize("start_value", [None, 10])
+def test_progress_never_shows_a_value_worse_than_the_stage_s_plan_so_far(
+        start_value: int | None) -> None:
+    # The search's first plan is its hint (60): with a plan of 10 already found by the stage,
+    # the planner is shown 10 until the search beats it, never 60; with none, 60 first.
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.cp_model_presolve = False
+    seen: list[Progress] = []
+    model, reporter = _staffing_model(floor=None, start_value=start_value, notify=seen.append)
+    assert solver.solve(model, reporter) == cp_model.OPTIMAL
+    shown = [progress.value for progress in seen]
+    assert shown == sorted(shown, reverse=True) and shown[-1] == 3
+    assert shown[0] == (60 if start_value is None else 10)
+    assert all(progress.bound <= progress.value for progress in seen)
 
 
 @pytest.mark.parametrize(("last_better", "work", "expected"), [

@@ -1005,7 +1005,8 @@ def _value_of(tier: GoalTier, solution: Sequence[int]) -> float:
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
-    """Sends a Progress snapshot to the caller on each improving plan of a stage, and notes
+    """Sends a Progress snapshot to the caller on each plan a stage's search finds (with the
+    stage's best value so far), and notes
     how far into the search (its deterministic time) the last plan better than
     ``start_value`` (the stage's plan so far) came."""
 
@@ -1038,12 +1039,14 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         if self.notify is None:
             return
         now = time.monotonic()
-        bound = self.best_objective_bound
+        bound = min(self.best_objective_bound, self.best)
         if self.known_bound is not None:  # the relaxation's, until CP-SAT's own catches up
-            bound = max(bound, min(self.known_bound, self.objective_value))
+            bound = max(bound, min(self.known_bound, self.best))
+        # The stage's best so far, not this plan's: a search that has not yet taken up its
+        # hint may first find a worse plan than the one it started from.
         self.notify(Progress(
             goal=self.tier.goal, stage=self.stage, stages=self.stages,
-            value=self.objective_value / self.tier.scale,
+            value=self.best / self.tier.scale,
             bound=bound / self.tier.scale,
             elapsed=self.time_limit - max(0.0, self.deadline - now),
             time_left=max(0.0, self.deadline - now)))
