@@ -407,8 +407,6 @@ def _polished(problem: Problem, secondments: tuple[Secondment, ...],
     the holders are chosen afresh only when the polish moved someone: on the tight
     benchmark problems it moved no one, and HiGHS then found nothing better in 10 s.
     """
-    from rotation.checker import check_plan  # never imports the solver: an independent check
-
     domains = restrict_domains(problem, frozenset(), [])
     plan = polish_plan(problem, secondments, domains)
     chosen = Holders(None, clock_stopped=False)
@@ -468,8 +466,6 @@ def _hand_plan(problem: Problem, options: SolveOptions) -> HandPlan | None:
     busy one, and the search starts from the same plan. Left out when a post may be
     ``either`` funded (the hand planner never funds a month).
     """
-    from rotation.checker import check_plan  # never imports the solver: an independent check
-
     if any(post.funding == "either" for post in problem.posts):
         return None
     steps = HAND_PLAN_STEPS_PER_SECOND * HAND_PLAN_SHARE * options.time_limit
@@ -1006,9 +1002,8 @@ def _value_of(tier: GoalTier, solution: Sequence[int]) -> float:
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
     """Sends a Progress snapshot to the caller on each plan a stage's search finds (with the
-    stage's best value so far), and notes
-    how far into the search (its deterministic time) the last plan better than
-    ``start_value`` (the stage's plan so far) came."""
+    stage's best value so far), and notes how far into the search (its deterministic time)
+    the last plan better than ``start_value`` (the stage's plan so far) came."""
 
     def __init__(self, notify: ProgressHandler | None, tier: GoalTier, stage: int, stages: int,
                  deadline: float, time_limit: float, known_bound: float | None = None,
