@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from rotation.checker import check_plan
+from rotation.domain import Secondment
 from rotation.generate import generate_problem
 from rotation.solver import SolveOptions, secondment_mip, solve
 from rotation.solver.model import build_model
@@ -42,7 +43,7 @@ def test_the_relaxation_never_promises_more_than_the_rules_allow() -> None:
                 continue
             value = tier.total.value(lambda var, plan=plan: plan[var.index])
             optimum = mip.optimum(tier, 10)
-            assert optimum is not None
+            assert optimum is not None and optimum.proven
             assert optimum.value <= value, (tier.goal, optimum.value, value)
             mip.keep(tier, value)
         compared += 1
@@ -147,7 +148,7 @@ def _balance_mip(seed: int) -> tuple[SecondmentMip, Any]:
 def _balance_optimum(seed: int) -> int:
     mip, balance = _balance_mip(seed)
     optimum = mip.optimum(balance, 60)
-    assert optimum is not None
+    assert optimum is not None and optimum.proven
     return optimum.value
 
 
@@ -236,3 +237,124 @@ def test_ctrl_c_stops_highs_at_once() -> None:
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                            check=True, timeout=120)
     assert shown.stdout == "stopped True\n"
+
+
+def _first_plan_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """HiGHS stops at its first plan, as a short time limit stops it (but by a count, so
+    that the test repeats)."""
+    real = secondment_mip._mip_highs
+
+    def stopping() -> Any:
+        highs = real()
+        highs.setOptionValue("mip_max_improving_sols", 1)
+        return highs
+
+    monkeypatch.setattr(secondment_mip, "_mip_highs", stopping)
+
+
+def _tight_three() -> Any:
+    # Its hand plan leaves 34 post-months vacant; the best plan 31, which HiGHS finds within
+    # a second and takes 3-5 s to prove.
+    return generate_problem(posts=5, candidates=20, months=36, seed=3, tight=True)
+
+
+def test_highs_stopped_before_its_proof_hands_back_its_best_plan_unproven(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    _first_plan_only(monkeypatch)
+    built = build_model(_tight_three())
+    mip = SecondmentMip.of(built.model)
+    assert mip is not None
+    found = mip.optimum(built.tiers[0], 60)
+    assert found is not None and not found.proven
+    assert found.value >= 31 and found.plan  # a plan, no floor: the optimum is 31
+
+
+def _no_search_better_than_its_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every CP-SAT search of a stage ends at once with the stage's plan so far."""
+    def stopping(self: Any, tier: Any, index: int, count: int, *args: Any) -> Any:
+        value = solve_module._value_of(tier, self.hint)
+        return solve_module.StageOutcome(solve_module.cp_model.FEASIBLE, self.hint, value,
+                                         0.0)
+
+    monkeypatch.setattr(solve_module._Stages, "_search", stopping)
+    monkeypatch.setattr(solve_module, "GUIDED_GOALS", ())
+
+
+def test_a_better_plan_highs_found_without_proof_starts_the_search(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # With no time to prove the cover, HiGHS's best plan (which the model accepts) is where
+    # the search goes on from, not the hand plan; its value is no floor (nothing is added
+    # to the model), and the plan keeps every rule.
+    _first_plan_only(monkeypatch)
+    _no_search_better_than_its_start(monkeypatch)
+    added: list[int] = []
+    real = solve_module._Stages._second_opinion
+
+    def counting(self: Any, tier: Any, *args: Any, **kwargs: Any) -> Any:
+        before = len(self.built.model.cp.proto.constraints)
+        outcome = real(self, tier, *args, **kwargs)
+        added.append(len(self.built.model.cp.proto.constraints) - before)
+        return outcome
+
+    monkeypatch.setattr(solve_module._Stages, "_second_opinion", counting)
+    given = _tight_three()
+    seen: list[Any] = []
+    result = solve(given, SolveOptions(time_limit=30, workers=2), seen.append)
+    assert result.goals is not None
+    assert seen[0].stage == 0 and seen[0].value == 34  # the hand plan
+    assert result.goals.vacant_post_months < 34
+    assert any(p.goal == "cover" and p.stage == 1 and p.value < 34 for p in seen)
+    assert result.status == "FEASIBLE" and not result.reproducible
+    assert added and not any(added)
+    assert check_plan(given, result.secondments).ok
+
+
+def test_a_plan_highs_found_that_breaks_a_rule_it_leaves_out_is_not_taken(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The relaxation leaves out rules (a person's secondments may overlap there): a plan
+    # the model refuses is not the search's start, whatever its value.
+    _no_search_better_than_its_start(monkeypatch)
+    given = _tight_three()
+    hand_plan = solve_module._hand_plan(given, SolveOptions())
+    assert hand_plan is not None
+    hand = hand_plan.secondments
+    first = hand[0]
+    other = next(p.post for p in given.posts if p.post != first.post)
+    twice = (*hand, Secondment(person=first.person, post=other, start=first.start,
+                               end=first.end))
+
+    def offering(self: SecondmentMip, tier: Any, seconds: float, **kwargs: Any) -> Any:
+        return secondment_mip.MipOptimum(0, twice, proven=False)
+
+    monkeypatch.setattr(SecondmentMip, "optimum", offering)
+    result = solve(given, SolveOptions(time_limit=30, workers=2))
+    assert result.goals is not None and result.goals.vacant_post_months == 34
+    assert check_plan(given, result.secondments).ok
+
+
+def test_highs_time_that_runs_out_counts_against_a_reproducible_run_s_limit(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # HiGHS held to the clock and stopped by it, every time it is asked: the seconds it took
+    # and CP-SAT's work add up to no more than the time limit (before, HiGHS's seconds were
+    # not counted and a 5 s run took 8).
+    spent: list[float] = []
+
+    def running_out(self: SecondmentMip, tier: Any, seconds: float, **kwargs: Any) -> Any:
+        time.sleep(seconds)
+        spent.append(seconds)
+        return None
+
+    monkeypatch.setattr(SecondmentMip, "optimum", running_out)
+    work: list[float] = []
+    real = solve_module.solve_interruptibly
+
+    def noting(solver: Any, cp: Any, reporter: Any = None) -> Any:
+        end = real(solver, cp, reporter)
+        work.append(solver.deterministic_time)
+        return end
+
+    monkeypatch.setattr(solve_module, "solve_interruptibly", noting)
+    result = solve(_tight_three(), SolveOptions(time_limit=4, workers=2))
+    assert result.has_plan and not result.reproducible
+    assert spent and work
+    assert sum(spent) + sum(work) <= 4 * 1.05, (spent, work)

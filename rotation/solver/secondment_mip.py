@@ -91,10 +91,13 @@ class Column:
 
 @dataclass(frozen=True)
 class MipOptimum:
-    """A goal's proven optimum in the relaxation (a floor for the goal) and a plan at it."""
+    """A goal's proven optimum in the relaxation (a floor for the goal) and a plan at it; or,
+    ``proven`` False, the best plan HiGHS found before the time ran out and its value in the
+    relaxation (no floor: only the plan is of use, once the full model accepts it)."""
 
     value: int
     plan: tuple[Secondment, ...]
+    proven: bool = True
 
 
 class SecondmentMip:
@@ -132,9 +135,10 @@ class SecondmentMip:
 
     def optimum(self, tier: GoalTier, seconds: float, *,
                 narrowed_only: bool = False) -> MipOptimum | None:
-        """The tier's optimum over the relaxation, when HiGHS proves it within ``seconds``
-        (None otherwise, or for a goal this model does not state; with ``narrowed_only``,
-        None also when there is no narrowed search, see below).
+        """The tier's optimum over the relaxation, when HiGHS proves it within ``seconds``;
+        otherwise the best plan it found, marked not proven, or None when it found none (and
+        for a goal this model does not state; with ``narrowed_only``, None also when there is
+        no narrowed search, see below).
 
         The search starts from the best plan among the columns the goal's linear relaxation
         prices at or near its optimum (see ``NARROWING``), when there is one, and leaves out
@@ -165,15 +169,19 @@ class SecondmentMip:
             highs.setSolution(start)
         highs.setOptionValue("time_limit", max(0.01, deadline - time.monotonic()))
         run_interruptibly(highs)
-        if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            return None
         info = highs.getInfo()
+        values = np.zeros(self.count)
+        if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            if info.primal_solution_status != FEASIBLE:
+                return None
+            values[kept] = highs.getSolution().col_value
+            return MipOptimum(round(info.objective_function_value + constant),
+                              self._plan(values), proven=False)
         bound = info.mip_dual_bound + constant
         # Proven optimal with a gap under 1 on a whole-number goal: the optimum is the plan's
         # value rounded; the bound, less floating-point noise, can only confirm it.
         best = round(info.objective_function_value + constant)
         floor = min(best, math.ceil(bound - INTEGRAL))
-        values = np.zeros(self.count)
         values[kept] = highs.getSolution().col_value
         return MipOptimum(floor, self._plan(values))
 
