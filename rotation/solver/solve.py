@@ -795,12 +795,12 @@ class _Stages:
         return None
 
     def _stopped_by_clock(self, seconds: float) -> None:
-        """A step held to the clock (HiGHS, or the linear relaxation) ran out of time: on a
-        busier machine this run may not repeat exactly, so, reproducible or not, its seconds
-        count in full against the time limit (a reproducible run's later searches get that
-        much less work). Measured on the generated tight S instances, seeds 1-10, with a 5 s
-        limit: 1.7-5.8 s a solve, where with HiGHS's seconds not counted they took 2.1-8.2 s
-        (seed 3: HiGHS 3.3 s of its 8.0)."""
+        """A step held to the clock (HiGHS, or the linear relaxation) ran out of time. A
+        reproducible run, which counts its searches' work rather than the clock, may then not
+        repeat exactly, and adds the step's seconds to that work, so that its later searches
+        get that much less (a ``--fast`` run's clock counts them already). Measured on the
+        generated tight S instances, seeds 1-10, with a 5 s limit: 1.7-5.8 s a solve, where
+        with HiGHS's seconds not counted they took 2.1-8.2 s (seed 3: HiGHS 3.3 s of 8.0)."""
         if self.options.reproducible:
             self.clock_stopped = True
             self.work_done += seconds
