@@ -8,7 +8,7 @@ import sys
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rotation.checker import check_plan
+from rotation.checker import check_plan, plan_breaches
 from rotation.domain import Secondment
 from rotation.rules import RULES
 from tests.factory import agency, candidate, grade, m, post, problem, secondment
@@ -86,3 +86,5 @@ def test_any_plan_gets_a_report_with_known_rules_and_sane_goals(plan: list[Secon
     assert goals.backfill_cost >= 0
     # Shuffling the plan changes nothing the checker says.
     assert check_plan(PROBLEM, list(reversed(plan))) == report
+    # The breaches alone, as the solver asks for them, are the report's.
+    assert plan_breaches(PROBLEM, plan) == report.breaches

@@ -31,7 +31,8 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from rotation.checker import check_plan
+from rotation.checker import plan_breaches
+from rotation.checker.goals import goal_terms as checked_goal_terms
 from rotation.domain import FundedStretch, Problem, Secondment
 from rotation.funded_posts import implied_stretches
 from rotation.months import Month
@@ -422,7 +423,7 @@ def _polished(problem: Problem, secondments: tuple[Secondment, ...],
     settings = problem.settings
     if (_ranks(better) > _ranks(goals)
             or balance_value(settings, better) >= balance_value(settings, goals)
-            or not check_plan(problem, plan, funded=funded).ok):
+            or plan_breaches(problem, plan, funded=funded)):
         return None
     return plan, better, chosen.clock_stopped
 
@@ -440,12 +441,14 @@ def _outside_plan(problem: Problem, options: SolveOptions,
         return None
     outside = (*(s for s in plan if s.existing), *new_secondments)
     funded = tuple(implied_stretches(problem))
-    report = check_plan(problem, outside, options.previous, funded=funded)
+    if plan_breaches(problem, outside, funded=funded):
+        return None
+    checked = checked_goal_terms(problem, outside, options.previous, funded=funded)
     settings = problem.settings
-    if not report.ok or (*_ranks(report.goals), balance_value(settings, report.goals)) >= (
+    if (*_ranks(checked), balance_value(settings, checked)) >= (
             *_ranks(goals), balance_value(settings, goals)):
         return None
-    return outside, funded, report.goals
+    return outside, funded, checked
 
 
 @dataclass(frozen=True)
@@ -480,7 +483,7 @@ def _hand_plan(problem: Problem, options: SolveOptions) -> HandPlan | None:
             break
     assert best is not None
     chosen = best[1]
-    return chosen if check_plan(problem, chosen.secondments).ok else None
+    return None if plan_breaches(problem, chosen.secondments) else chosen
 
 
 def _hand_plan_result(problem: Problem, hand_plan: HandPlan, *,
