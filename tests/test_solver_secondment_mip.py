@@ -174,7 +174,7 @@ def test_the_narrowed_search_leaves_out_most_columns_and_starts_from_its_plan() 
                              np.array(list(terms.values())))
     narrowed = mip._narrowed(time.monotonic() + 60)
     assert narrowed is not None
-    kept, start = narrowed
+    kept, start, _program = narrowed
     assert len(kept) < 0.5 * mip.count
     assert len(start.col_value) == len(kept)
     assert any(value > 0.5 for value in start.col_value)
