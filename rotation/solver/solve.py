@@ -855,13 +855,12 @@ class _Stages:
             # A plan there ends the stage's search (see ``_Reporter``).
             self.floor = floor if self.floor is None else max(self.floor, floor)
         if priced.plan is not None:
-            hint_previous(model, priced.plan)
-            completed = complete_hint(model, HINT_SECONDS)
+            completed = self._completed(priced.plan)
             if completed is not None and _value_of(tier, completed) < value:
                 current, value = completed, _value_of(tier, completed)
                 self.found_outside = float(max(floor or 0, 0))
                 self._report(tier, index, count, value, self.found_outside)
-            self._start_from(current)
+                self._start_from(current)
         if floor is not None and value <= floor:
             return self._settled(tier, index, count, current)
         return None
@@ -1015,12 +1014,9 @@ class _Stages:
             self.clock_stopped = True
         if chosen.plan is None:
             return
-        hint_previous(model, chosen.plan)
-        solution = complete_hint(model, HINT_SECONDS)
+        solution = self._completed(chosen.plan)
         if solution is not None and _value_of(tier, solution) < _value_of(tier, self.hint):
             self._start_from(solution)
-        else:
-            hint_solution(model.cp, self.hint)
 
     def _start_from(self, solution: list[int]) -> None:
         """Hint the model with a whole solution, and remember it as the plan so far."""
