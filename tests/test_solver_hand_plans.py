@@ -12,6 +12,7 @@ import pytest
 from rotation.checker import check_plan
 from rotation.domain import Problem, Secondment
 from rotation.generate import generate_problem
+from rotation.months import financial_year
 from rotation.samples import highland_problem
 from rotation.solver import SolveOptions, greedy
 from rotation.solver.goals import balance_value, goal_terms
@@ -211,3 +212,53 @@ def test_a_solve_s_unproven_plan_is_polished(monkeypatch: pytest.MonkeyPatch) ->
     assert [s.person for s in result.secondments if s.post == "P1" and s.start == m("2027-04")
             ] == ["B"]
     assert check_plan(given, result.secondments).ok
+
+
+def _committed_planner(seed: int) -> greedy._Greedy:
+    """A hand planner that has made its plan on a tight problem where people may have two
+    secondments three months apart and one agency has no budget, so that every rule has
+    something committed to read."""
+    given = generate_problem(posts=6, candidates=24, months=30, seed=seed, tight=True)
+    settings = given.settings.model_copy(update={"max_secondments_per_person": 2,
+                                                 "cooling_off_months": 3})
+    unbudgeted = given.agencies[0].model_copy(update={"backfill_budget": None})
+    planner = greedy._Greedy(given.model_copy(update={
+        "settings": settings, "agencies": (unbudgeted, *given.agencies[1:])}), stagger=True)
+    planner.run()
+    return planner
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_last_end_r11_allows_is_where_its_check_starts_failing(seed: int) -> None:
+    planner = _committed_planner(seed)
+    last = planner.last
+    for p in range(len(planner.problem.candidates)):
+        for t in planner.horizon:
+            if not planner._r11_person(p, t, t):
+                continue
+            until = planner._r11_last_end(p, t, last)
+            assert [end <= until for end in range(t, last + 1)] == \
+                [planner._r11_person(p, t, end) for end in range(t, last + 1)]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_reach_of_r8_r10_is_the_month_before_the_first_that_breaks_one(seed: int) -> None:
+    planner = _committed_planner(seed)
+    ledger, problem = planner.ledger, planner.problem
+    for p in range(len(problem.candidates)):
+        code, cap, budget, pence = planner.limits[p]
+        for t in planner.horizon:
+            added: dict[int, int] = {}
+            broken = None  # worked out month by month from the ledger
+            for u in range(t, planner.last + 1):
+                year = financial_year(u)
+                added[year] = added.get(year, 0) + pence
+                if ledger.agency_out[(code, u)] >= cap or (
+                        budget is not None
+                        and ledger.agency_pence[(code, year)] + added[year] > budget):
+                    broken = u
+                    break
+            assert planner._r8_r9_r10_break(planner.limits[p], t, planner.last) == broken
+            for end in range(t, planner.last + 1):
+                reach = end if broken is None or broken > end else broken - 1
+                assert planner._r8_r9_r10_reach(p, t, end) == reach

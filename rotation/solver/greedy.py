@@ -90,14 +90,16 @@ class _Greedy:
         if domains is None:
             domains = restrict_domains(problem, frozenset(), [])
         self.domains: dict[Pair, range] = domains
-        people = list(range(len(problem.candidates)))
+        # Each post's candidates in the planner's order, those the post's rules rule out
+        # (no months under R2-R4) left out at once: a fill looks at the others only.
         self.order: dict[int, list[int]] = {}
         for q in range(len(problem.posts)):
+            allowed = [p for p in range(len(problem.candidates)) if (p, q) in domains]
             if preference is None:
-                self.order[q] = people
+                self.order[q] = allowed
             else:
-                ranks = {p: preference(p, q) for p in people}
-                self.order[q] = sorted(people, key=lambda p: (ranks[p], p))
+                ranks = {p: preference(p, q) for p in allowed}
+                self.order[q] = sorted(allowed, key=lambda p: (ranks[p], p))
         self.ledger = _Ledger()
         self.plan: list[Secondment] = []
         # Per person: their agency's code, how many it may have out, its budget (pence a
@@ -109,7 +111,9 @@ class _Greedy:
                 else budget_pence(agency)
             self.limits.append((candidate.agency, problem.most_out(candidate.agency), budget,
                                 monthly_pence(problem, candidate)))
-        self.person_index = {c.person: i for i, c in enumerate(problem.candidates)}
+        self.people = [c.person for c in problem.candidates]
+        self.person_index = {person: i for i, person in enumerate(self.people)}
+        self.year_of = {t: financial_year(t) for t in self.horizon}
         self.post_index = {post.post: i for i, post in enumerate(problem.posts)}
         for secondment in problem.existing:
             self._commit(secondment.person, secondment.post, secondment.start, secondment.end,
@@ -139,10 +143,13 @@ class _Greedy:
         handover month is still free; failing that, the first who can take it at all.
         """
         fallback: tuple[int, Month] | None = None
+        # Whether the post's rules allow a secondment from t to each end: the same for
+        # every candidate, as nothing is committed until the fill ends.
+        post_allows: dict[Month, bool] = {}
+        # The first month from t on that would break R8-R10, by agency and grade: likewise.
+        agency_breaks: dict[tuple[str, int, int | None, int], Month | None] = {}
         for p in self._ranked(q):
-            months = self.domains.get((p, q))
-            if months is None:
-                continue
+            months = self.domains[(p, q)]
             self.effort.steps += 1
             if t not in months or not self._r11_person(p, t, t):
                 continue  # (R11 only grows stricter with the length)
@@ -152,11 +159,21 @@ class _Greedy:
                     self._commit_new(p, q, t, longest)
                     return
                 continue
-            for end in range(self._r8_r9_r10_reach(p, t, longest), t - 1, -1):
+            person_ends = self._r11_last_end(p, t, longest)
+            limits = self.limits[p]  # (the same for everyone of an agency and grade)
+            if limits not in agency_breaks:
+                agency_breaks[limits] = self._r8_r9_r10_break(limits, t, self.last)
+            broken = agency_breaks[limits]
+            reach = longest if broken is None or broken > longest else broken - 1
+            for end in range(reach, t - 1, -1):
                 self.effort.steps += 1
                 if not self._r5_length(t, end):
                     break
-                if not self._person_and_post_allow(p, q, t, end):
+                if end > person_ends:
+                    continue  # (R5, R11 and R1, R6, R7: ``_person_and_post_allow``)
+                if end not in post_allows:
+                    post_allows[end] = self._r1_r6_r7_post(q, t, end)
+                if not post_allows[end]:
                     continue
                 if self._successor_free(q, end):
                     self._commit_new(p, q, t, end)
@@ -211,11 +228,21 @@ class _Greedy:
         return length >= self.settings.min_secondment_months or end >= self.last
 
     def _r11_person(self, p: int, start: Month, end: Month) -> bool:
-        mine = self.ledger.by_person[self.problem.candidates[p].person]
+        mine = self.ledger.by_person.get(self.people[p], ())
         if len(mine) >= self.settings.max_secondments_per_person:
             return False
         cooling = self.settings.cooling_off_months
         return all(start >= b + 1 + cooling or a >= end + 1 + cooling for a, b in mine)
+
+    def _r11_last_end(self, p: int, start: Month, until: Month) -> Month:
+        """The last month up to ``until`` a secondment of p from ``start`` may run to under
+        R11, given that one may start then (``_r11_person(p, start, start)``): every end
+        keeps it up to the month before the first of p's other secondments it would come too
+        close to."""
+        cooling = self.settings.cooling_off_months
+        ends = [a - 1 - cooling for a, b in self.ledger.by_person.get(self.people[p], ())
+                if start < b + 1 + cooling]
+        return min(ends, default=until)
 
     def _r1_r6_r7_post(self, q: int, start: Month, end: Month) -> bool:
         """R1/R6: apart from others by a vacant month, or a handover overlap; R7 staggering."""
@@ -240,18 +267,35 @@ class _Greedy:
         ``start - 1`` when even its first month would break one: every count only grows
         with the length, so the first month that breaks one ends the reach.
         """
-        code, cap, budget, pence = self.limits[p]
+        broken = self._r8_r9_r10_break(self.limits[p], start, end)
+        return end if broken is None else broken - 1
+
+    def _r8_r9_r10_break(self, limits: tuple[str, int, int | None, int], start: Month,
+                         end: Month) -> Month | None:
+        """The first month up to ``end`` in which a secondment from ``start`` of someone
+        with these ``limits`` (see ``__init__``) would break R8-R10; None if none."""
+        code, cap, budget, pence = limits
         out = self.ledger.agency_out
-        added: dict[int, int] = defaultdict(int)
-        for t in range(max(start, self.horizon[0]), min(end, self.last) + 1):
-            if out[(code, t)] >= cap:
-                return t - 1
-            if budget is not None:
-                year = financial_year(t)
-                added[year] += pence
-                if self.ledger.agency_pence[(code, year)] + added[year] > budget:
-                    return t - 1
-        return end
+        months = range(max(start, self.horizon[0]), min(end, self.last) + 1)
+        if budget is None:
+            for t in months:
+                if out.get((code, t), 0) >= cap:
+                    return t
+            return None
+        # The financial years come one after another: the year's spend so far is carried
+        # from month to month and read afresh from the ledger when the year turns.
+        year_of, spent_by_year = self.year_of, self.ledger.agency_pence
+        year, spent = None, 0
+        for t in months:
+            if out.get((code, t), 0) >= cap:
+                return t
+            if year_of[t] != year:
+                year = year_of[t]
+                spent = spent_by_year.get((code, year), 0)
+            spent += pence
+            if spent > budget:
+                return t
+        return None
 
     def _commit(self, person: str, post: str, start: Month, end: Month,
                 existing: bool = False) -> None:
@@ -286,7 +330,7 @@ class _Greedy:
                        min(end, self.settings.horizon_end) + 1):
             ledger.agency_out[(code, t)] += sign
             ledger.agency_months[code] += sign
-            ledger.agency_pence[(code, financial_year(t))] += sign * pence
+            ledger.agency_pence[(code, self.year_of[t])] += sign * pence
 
     def polish(self, plan: Sequence[Secondment], rate: Preference) -> tuple[Secondment, ...]:
         """``plan`` (Existing secondments included, as committed already) with each new
