@@ -334,15 +334,50 @@ def why_not_eligible(problem: Problem, candidate: Candidate, post: Post) -> Misf
     return None
 
 
+NAMED_POSTS = 6
+"""Most posts a warning names one by one. Beyond it the first few are named and the rest
+counted, or "all of them" said: on a national scheme's 150 posts a candidate whose grade fits
+none was warned about with all 150 named, a screenful for each of dozens of candidates."""
+
+
+MANY_DETAILS = 3
+"""Beyond this many grade bands, skills, areas or windows behind a candidate's misfits, the
+misfits of that kind are given as one reason (see ``MERGED_REASONS``)."""
+
+MERGED_REASONS = {"grade": "grade level {level} is outside the bands of",
+                  "skills": "lacks a skill needed by",
+                  "excluded": "excludes the area of",
+                  "months": "is not available long enough for"}
+KIND_RULES = {"grade": "R2", "skills": "R3", "excluded": "R4", "months": "R4, R5"}
+
+
+def _posts_in_words(posts: list[str], every: int) -> str:
+    """``posts``, named, or counted beyond ``NAMED_POSTS`` (``every``: how many there are)."""
+    if len(posts) <= NAMED_POSTS:
+        return ", ".join(posts)
+    if len(posts) == every:
+        return f"all {every} posts"
+    shown = NAMED_POSTS - 1
+    return f"{', '.join(posts[:shown])} and {len(posts) - shown} other posts"
+
+
 def _misfits_in_words(level: int, misfits: list[Misfit]) -> str:
-    """The reasons a candidate fits no post, with posts sharing a reason named together."""
+    """The reasons a candidate fits no post (one misfit a post), with posts sharing a reason
+    named together."""
+    details: dict[str, set[str]] = defaultdict(set)
+    for misfit in misfits:
+        details[misfit.kind].add(misfit.detail)
     posts_by_reason: dict[tuple[str, str], list[str]] = defaultdict(list)
     for misfit in misfits:
-        posts_by_reason[(misfit.kind, misfit.detail)].append(misfit.post)
+        # A kind with many details (a skill for each of a scheme's regions) is one reason.
+        many = len(details[misfit.kind]) > MANY_DETAILS
+        posts_by_reason[(misfit.kind, "" if many else misfit.detail)].append(misfit.post)
     parts = []
     for (kind, detail), posts in posts_by_reason.items():
-        named = ", ".join(posts)
-        if kind == "grade":
+        named = _posts_in_words(posts, len(misfits))
+        if not detail:
+            parts.append(f"{MERGED_REASONS[kind].format(level=level)} {named} ({KIND_RULES[kind]})")
+        elif kind == "grade":
             parts.append(f"grade level {level} is outside the band {detail} of {named} (R2)")
         elif kind == "skills":
             parts.append(f"lacks {detail}, needed by {named} (R3)")

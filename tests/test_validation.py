@@ -270,3 +270,26 @@ def test_candidates_with_an_unknown_grade_are_left_to_the_error() -> None:
     findings = validate_problem(spoilt)
     assert [f.severity for f in findings] == ["error", "warning"]  # the grade; P1 unfillable
     assert m("2027-04") == spoilt.settings.horizon_start
+
+
+def test_a_reason_shared_by_many_posts_names_the_first_and_counts_the_rest() -> None:
+    bands = [post(f"P{i}", min_level=6, max_level=7) for i in range(1, 10)]
+    spoilt = problem(posts=[*bands, post("P10", skills=("Gaelic",))])
+    assert _eligibility_warnings(spoilt) == [
+        "A (Person A) fits no post, so will not be seconded: grade level 5 is outside the band "
+        "6..7 of P1, P2, P3, P4, P5 and 4 other posts (R2); lacks 'Gaelic', needed by P10 (R3)"]
+    assert _eligibility_warnings(problem(posts=bands)) == [
+        "A (Person A) fits no post, so will not be seconded: grade level 5 is outside the band "
+        "6..7 of all 9 posts (R2)"]
+
+
+def test_many_skills_behind_the_misfits_are_given_as_one_reason() -> None:
+    regional = [post(f"P{i}", skills=(f"region {i}",)) for i in range(1, 6)]
+    spoilt = problem(posts=[post("P0", min_level=6, max_level=7), *regional])
+    assert _eligibility_warnings(spoilt) == [
+        "A (Person A) fits no post, so will not be seconded: grade level 5 is outside the band "
+        "6..7 of P0 (R2); lacks a skill needed by P1, P2, P3, P4, P5 (R3)"]
+    banded = [post(f"P{i}", min_level=5 + i, max_level=6 + i) for i in range(1, 5)]
+    assert _eligibility_warnings(problem(posts=banded)) == [
+        "A (Person A) fits no post, so will not be seconded: grade level 5 is outside the bands "
+        "of P1, P2, P3, P4 (R2)"]
