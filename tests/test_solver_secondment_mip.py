@@ -59,6 +59,7 @@ def test_a_goal_not_proven_at_first_look_is_settled_by_the_relaxation(
     # CP-SAT gets almost no time of its own: every goal is proven by the relaxation's optimum
     # and its plan, which the model accepts at the same value.
     monkeypatch.setattr(solve_module, "FIRST_LOOK_SHARE", 1e-4)
+    monkeypatch.setattr(solve_module, "PATTERN_GOALS", ())  # (they settle this cover first)
     asked: list[str] = []
     real = SecondmentMip.optimum
 
@@ -168,7 +169,7 @@ def test_the_narrowed_search_proves_the_same_optimum_as_the_whole_model(
 def test_the_narrowed_search_leaves_out_most_columns_and_starts_from_its_plan() -> None:
     mip, balance = _balance_mip(16)
     assert mip.states(balance)
-    mip._goal(balance)  # the costs, as ``optimum`` sets them
+    mip.goal(balance)  # the costs, as ``optimum`` sets them
     terms, _ = mip.goals["balance"]
     mip.highs.changeColsCost(len(terms), np.array(list(terms), dtype=np.int32),
                              np.array(list(terms.values())))
@@ -270,7 +271,8 @@ def test_highs_stopped_before_its_proof_hands_back_its_best_plan_unproven(
 
 
 def _no_search_better_than_its_start(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every CP-SAT search of a stage ends at once with the stage's plan so far."""
+    """Every CP-SAT search of a stage ends at once with the stage's plan so far, and no
+    patterns are generated (their floor and plan would settle the cover first)."""
     def stopping(self: Any, tier: Any, index: int, count: int, *args: Any) -> Any:
         value = solve_module._value_of(tier, self.hint)
         return solve_module.StageOutcome(solve_module.cp_model.FEASIBLE, self.hint, value,
@@ -278,6 +280,7 @@ def _no_search_better_than_its_start(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(solve_module._Stages, "_search", stopping)
     monkeypatch.setattr(solve_module, "GUIDED_GOALS", ())
+    monkeypatch.setattr(solve_module, "PATTERN_GOALS", ())
 
 
 def test_a_better_plan_highs_found_without_proof_starts_the_search(

@@ -161,10 +161,10 @@ class SecondmentMip:
     # -- solving ------------------------------------------------------------------------
     def states(self, tier: GoalTier) -> bool:
         """Whether this model states the tier (the cover, pledges and balance goals)."""
-        return self._goal(tier) is not None
+        return self.goal(tier) is not None
 
-    def optimum(self, tier: GoalTier, seconds: float, *,
-                narrowed_only: bool = False) -> MipOptimum | None:
+    def optimum(self, tier: GoalTier, seconds: float, *, narrowed_only: bool = False,
+                floor: int | None = None) -> MipOptimum | None:
         """The tier's optimum over the relaxation, when HiGHS proves it within ``seconds``;
         otherwise the best plan it found, marked not proven, or None when it found none (and
         for a goal this model does not state; with ``narrowed_only``, None also when there is
@@ -175,8 +175,11 @@ class SecondmentMip:
         every column whose reduced cost there exceeds that plan's distance from the
         relaxation's bound: a plan with such a column would be worse. Measured on the
         generated relaxed S instances, the balance: 0.4-1.5 s instead of 2.2-11 s.
+
+        ``floor``, a value no plan can go below (see ``patterns``), ends the search at the
+        first plan that reaches it: that plan is the optimum, proven.
         """
-        goal = self._goal(tier)
+        goal = self.goal(tier)
         if goal is None:
             return None
         terms, constant = goal
@@ -198,22 +201,31 @@ class SecondmentMip:
             highs = self._subprogram(kept, program)
             highs.setSolution(start)
         highs.setOptionValue("time_limit", max(0.01, deadline - time.monotonic()))
-        run_interruptibly(highs)
+        if floor is not None:
+            highs.setOptionValue("objective_target", floor - constant + 0.5)
+        try:
+            run_interruptibly(highs)
+        finally:
+            highs.setOptionValue("objective_target", -math.inf)
         info = highs.getInfo()
         values = np.zeros(self.count)
+        if floor is not None and info.primal_solution_status == FEASIBLE \
+                and round(info.objective_function_value + constant) <= floor:
+            values[kept] = highs.getSolution().col_value
+            return MipOptimum(floor, self.plan(values))
         if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             if info.primal_solution_status != FEASIBLE:
                 return None
             values[kept] = highs.getSolution().col_value
             return MipOptimum(round(info.objective_function_value + constant),
-                              self._plan(values), proven=False)
+                              self.plan(values), proven=False)
         bound = info.mip_dual_bound + constant
         # Proven optimal with a gap under 1 on a whole-number goal: the optimum is the plan's
         # value rounded; the bound, less floating-point noise, can only confirm it.
         best = round(info.objective_function_value + constant)
         floor = min(best, math.ceil(bound - INTEGRAL))
         values[kept] = highs.getSolution().col_value
-        return MipOptimum(floor, self._plan(values))
+        return MipOptimum(floor, self.plan(values))
 
     def _narrowed(self, deadline: float
                   ) -> tuple[np.ndarray, highspy.HighsSolution, ColumnArrays] | None:
@@ -294,13 +306,13 @@ class SecondmentMip:
         millionth above one (measured: with some columns held at 0 it called a program
         infeasible that had a solution, or gave an optimum below the linear bound).
         """
-        goal = self._goal(tier)
+        goal = self.goal(tier)
         if goal is None:
             return
         terms, constant = goal
         self._add_row(terms, -math.inf, value - constant)
 
-    def _goal(self, tier: GoalTier) -> tuple[dict[int, float], float] | None:
+    def goal(self, tier: GoalTier) -> tuple[dict[int, float], float] | None:
         """The tier as this model's columns: coefficients by column and a constant."""
         if tier.goal in self.goals:
             return self.goals[tier.goal]
@@ -334,7 +346,8 @@ class SecondmentMip:
         self.goals["balance"] = (terms, float(tier.total.constant))
         return self.goals["balance"]
 
-    def _plan(self, values: Sequence[float] | np.ndarray) -> tuple[Secondment, ...]:
+    def plan(self, values: Sequence[float] | np.ndarray) -> tuple[Secondment, ...]:
+        """The new secondments of a solution (its values by column; later columns ignored)."""
         problem = self.model.problem
         chosen = [column for j, column in enumerate(self.columns) if values[j] > 0.5]
         return tuple(Secondment(person=problem.candidates[c.person].person,

@@ -1,0 +1,275 @@
+"""The cover's floor from each agency's patterns of secondments, generated as they are needed.
+
+The whole-secondment model (see ``secondment_mip``) proves the cover slowly where an agency
+with a yearly backfill budget may have two or more people out at once: its linear bound can
+sit four or five months below the optimum, because fractions of secondments fill each
+financial year's budget exactly where whole ones, with long minimum lengths, cannot (measured
+on a generated tight 5-post problem: bound 26.94, optimum 31, every month of the gap the
+council's, two out at a time on a budget for 19 months a year).
+
+Here each such agency's secondments are chosen as one *pattern*: a set of secondment types
+(first month, last month, cost a month) that keeps the agency's limit on staff out each month
+(R8, R9) and its budget each financial year (R10). A linear program that picks a mix of
+patterns for each agency, in place of its secondments' fractions, has the bound of the
+agencies' patterns' convex hulls (a Dantzig-Wolfe decomposition), which on the generated tight
+5-post problems is the optimum, or within a month of it. Patterns are far too many to list
+(over 200,000 for one agency on some of those problems), so they are generated: the program
+over the patterns found so far prices every secondment type, and a small CP-SAT model for each
+agency finds its pattern of most negative reduced cost, which joins the program. The program's
+value plus each agency's least reduced cost bounds the cover at every round (a Lagrangian
+bound), so the floor holds whenever the time runs out.
+
+Agencies without a budget keep their secondments' fractions: a limit on staff out per month
+alone is an interval matrix, whose linear program is already whole.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+from ortools.sat.python import cp_model
+
+from rotation.domain import Secondment
+from rotation.months import Month, financial_year
+from rotation.solver.highs import FEASIBLE, new_highs, run_interruptibly
+from rotation.solver.interrupt import new_solver
+from rotation.solver.objective import GoalTier
+from rotation.solver.pence import budget_pence
+from rotation.solver.secondment_mip import RuleRows, SecondmentMip
+
+SCALE = 1_000_000
+"""Pricing's costs are the reduced costs in millionths, as whole numbers for CP-SAT."""
+
+MARGIN = 1e-3
+"""How far below a whole number the bound may sit and still count as that number: more than
+the rounding of pricing's costs (half a millionth a secondment) and HiGHS's tolerances on the
+program's duals, less than anything that could change a count of months."""
+
+MASTER_SHARE = 0.7
+"""Of the time given, the share the generation may take; the rest is the search for a plan
+among the patterns found (see ``PatternFloor``)."""
+
+SIMPLEX_PRIMAL = 4
+"""HiGHS's ``simplex_strategy`` for the primal simplex: after new columns the last basis is
+still feasible, so each round's program is a few pivots (measured: 0.2-1.0 s a run in all on
+the generated tight 5-post problems, where the dual simplex took 0.8-17 s)."""
+
+
+@dataclass(frozen=True)
+class SecondmentType:
+    """What an agency's limit and budget see of a secondment: its months and monthly cost."""
+
+    start: Month
+    end: Month
+    pence: int
+
+
+@dataclass(frozen=True)
+class PatternFloor:
+    """The cover's floor (no plan has fewer vacant post-months) and, when one was found, the
+    best plan among the patterns generated and its vacant post-months."""
+
+    floor: int
+    plan: tuple[Secondment, ...] | None = None
+    value: int | None = None
+    rounds: int = 0
+    stopped: bool = False  # the clock ended the generation or the search for a plan
+
+
+class _Agency:
+    """One budgeted agency's part of the program: its secondment types, their rows (each
+    type's secondments, less its count in the patterns chosen, is 0), its choice of one
+    pattern, and the CP-SAT model that prices its patterns."""
+
+    def __init__(self, types: list[SecondmentType], first_row: int, choice_row: int,
+                 out_left: dict[Month, int], spend_left: dict[int, int]) -> None:
+        self.types = types
+        self.first_row = first_row
+        self.choice_row = choice_row
+        self.model = cp_model.CpModel()
+        self.counts = [self.model.new_int_var(0, max(0, min(out_left[t] for t in
+                                                            range(kind.start, kind.end + 1))),
+                                              f"type{i}")
+                       for i, kind in enumerate(types)]
+        by_month: dict[Month, list[int]] = defaultdict(list)
+        by_year: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        for i, kind in enumerate(types):
+            for t in range(kind.start, kind.end + 1):
+                by_month[t].append(i)
+                by_year[financial_year(t)][i] += kind.pence
+        for t, used in by_month.items():
+            self.model.add(sum(self.counts[i] for i in used) <= out_left[t])
+        for year, spends in by_year.items():
+            self.model.add(sum(pence * self.counts[i] for i, pence in spends.items())
+                           <= spend_left[year])
+        # No pattern holds more secondments than months out (each takes one at least).
+        self.most = sum(max(0, left) for left in out_left.values())
+
+    def price(self, duals: np.ndarray, seconds: float
+              ) -> tuple[np.ndarray, float, float] | None:
+        """The pattern of least cost at these type prices (each type's row dual), its cost,
+        and a floor under every pattern's cost; None when CP-SAT did not prove it in time."""
+        prices = np.minimum(duals, 0.0)  # a type priced at 0 or more never helps
+        scaled = [round(float(price) * SCALE) for price in prices]
+        terms = [cost * count for cost, count in zip(scaled, self.counts, strict=True) if cost]
+        self.model.minimize(sum(terms))
+        solver = new_solver()
+        solver.parameters.num_workers = 1  # (small, and the same pattern every run)
+        solver.parameters.max_time_in_seconds = max(0.01, seconds)
+        if solver.solve(self.model) != cp_model.OPTIMAL:
+            return None  # (the clock ran out: the floor so far stands)
+        chosen = np.array([solver.value(count) for count in self.counts])
+        # Each type's cost was rounded by at most half a millionth.
+        least = (solver.best_objective_bound - 0.5 * self.most) / SCALE
+        return chosen, float(chosen @ prices), least
+
+
+class AgencyPatterns:
+    """The cover's program over patterns, kept across rounds of generation."""
+
+    def __init__(self, mip: SecondmentMip, tier: GoalTier) -> None:
+        self.mip = mip
+        self.tier = tier
+        problem = mip.model.problem
+        rules = RuleRows(problem, mip.model.variables.stints)
+        program = mip.highs.getLp()
+        self.integrality = list(program.integrality_)
+        goal = mip.goal(tier)
+        assert goal is not None
+        terms, self.constant = goal
+        costs = np.zeros(mip.count)
+        for index, coefficient in terms.items():
+            costs[index] = coefficient
+        program.col_cost_ = costs
+        program.integrality_ = []
+        self.highs = new_highs()
+        self.highs.passModel(program)
+        self.highs.setOptionValue("presolve", "off")
+        self.highs.setOptionValue("simplex_strategy", SIMPLEX_PRIMAL)
+        self.agencies: list[_Agency] = []
+        self.patterns = 0
+        years = {financial_year(t) for t in problem.horizon}
+        for agency in problem.agencies:
+            code = agency.agency
+            if agency.backfill_budget is None:
+                continue
+            by_type: dict[SecondmentType, list[int]] = defaultdict(list)
+            for j, column in enumerate(mip.columns):
+                if problem.candidates[column.person].agency == code:
+                    by_type[SecondmentType(column.start, column.end,
+                                           rules.pence[column.person])].append(j)
+            if not by_type:
+                continue
+            first_row = self.highs.getNumRow()
+            for columns in by_type.values():
+                self.highs.addRow(0.0, 0.0, len(columns), np.array(columns, dtype=np.int32),
+                                  np.ones(len(columns)))
+            choice_row = self.highs.getNumRow()
+            self.highs.addRow(1.0, 1.0, 0, np.array([], dtype=np.int32),
+                              np.array([], dtype=np.float64))
+            out_left = {t: rules.cap[code] - rules.agreed_out.get((code, t), 0)
+                        for t in problem.horizon}
+            spent = rules.agreed_spend.get(code, {})
+            spend_left = {year: budget_pence(agency) - spent.get(year, 0) for year in years}
+            part = _Agency(list(by_type), first_row, choice_row, out_left, spend_left)
+            self.agencies.append(part)
+            self._add_pattern(part, np.zeros(len(part.types), dtype=np.int64))  # none out
+
+    @classmethod
+    def of(cls, mip: SecondmentMip, tier: GoalTier) -> AgencyPatterns | None:
+        """The program for the cover tier, or None when no agency with a budget has a
+        possible secondment (the whole-secondment model's bound is then as good)."""
+        if tier.goal != "cover" or not mip.states(tier):
+            return None
+        problem = mip.model.problem
+        budgeted = {a.agency for a in problem.agencies if a.backfill_budget is not None}
+        if not any(problem.candidates[c.person].agency in budgeted for c in mip.columns):
+            return None
+        return cls(mip, tier)
+
+    def floor(self, seconds: float, target: int) -> PatternFloor | None:
+        """The cover's floor within ``seconds``, generating patterns until it reaches
+        ``target`` (the vacant post-months of a plan in hand: nothing better to prove) or
+        the program's own value (no better floor to find); then, when the floor is below
+        ``target``, the best plan among the patterns found. None when not even the first
+        program was solved in time."""
+        started = time.monotonic()
+        deadline = started + MASTER_SHARE * seconds
+        best = -math.inf
+        rounds = 0
+        stopped = True
+        while time.monotonic() < deadline:
+            self.highs.setOptionValue("time_limit", max(0.01, deadline - time.monotonic()))
+            run_interruptibly(self.highs)
+            if self.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                break
+            rounds += 1
+            program = self.highs.getInfo().objective_function_value + self.constant
+            duals = np.asarray(self.highs.getSolution().row_dual)
+            bound, added, priced = program, 0, True
+            for part in self.agencies:
+                choice = duals[part.choice_row]
+                found = part.price(duals[part.first_row:part.first_row + len(part.types)],
+                                   max(0.01, deadline - time.monotonic()))
+                if found is None:
+                    priced = False
+                    break
+                chosen, cost, least = found
+                bound += min(0.0, least - choice)
+                if cost - choice < -1e-6:
+                    self._add_pattern(part, chosen)
+                    added += 1
+            if not priced:
+                break
+            best = max(best, bound)
+            if math.ceil(best - MARGIN) >= min(target, math.ceil(program - MARGIN)) \
+                    or not added:
+                stopped = False
+                break
+        if best == -math.inf:
+            return None
+        floor = min(target, max(0, math.ceil(best - MARGIN)))
+        if floor >= target:
+            return PatternFloor(floor, rounds=rounds, stopped=stopped)
+        plan, value, finished = self._best_plan(floor, started + seconds)
+        return PatternFloor(floor, plan, value, rounds, stopped or not finished)
+
+    def _add_pattern(self, part: _Agency, chosen: np.ndarray) -> None:
+        used = np.flatnonzero(chosen)
+        rows = np.concatenate([part.first_row + used, [part.choice_row]]).astype(np.int32)
+        values = np.concatenate([-chosen[used].astype(np.float64), [1.0]])
+        self.highs.addCol(0.0, 0.0, 1.0, len(rows), rows, values)
+        self.patterns += 1
+
+    def _best_plan(self, floor: int, deadline: float
+                   ) -> tuple[tuple[Secondment, ...] | None, int | None, bool]:
+        """The plan of fewest vacant post-months among the patterns found (each agency's
+        secondments whole and one of its patterns chosen whole), stopping at ``floor``; its
+        vacant post-months; and whether the search finished before ``deadline``."""
+        highs = self.highs
+        count = self.mip.count
+        whole = [j for j in range(count)
+                 if self.integrality and self.integrality[j] == highspy.HighsVarType.kInteger]
+        whole += list(range(count, highs.getNumCol()))
+        highs.changeColsIntegrality(len(whole), np.array(whole, dtype=np.int32),
+                                    np.full(len(whole), highspy.HighsVarType.kInteger))
+        highs.setOptionValue("presolve", "choose")
+        highs.setOptionValue("presolve_rule_off", 2**15)  # probing: slow on these rows
+        highs.setOptionValue("mip_rel_gap", 0.0)
+        highs.setOptionValue("mip_abs_gap", 1 - 1e-3)
+        highs.setOptionValue("objective_target", floor - self.constant + 0.5)
+        highs.setOptionValue("time_limit", max(0.01, deadline - time.monotonic()))
+        run_interruptibly(highs)
+        finished = highs.getModelStatus() in (highspy.HighsModelStatus.kOptimal,
+                                              highspy.HighsModelStatus.kObjectiveTarget)
+        if highs.getInfo().primal_solution_status != FEASIBLE:
+            return None, None, finished
+        values = np.asarray(highs.getSolution().col_value)[:count]
+        value = round(highs.getInfo().objective_function_value + self.constant)
+        return self.mip.plan(values), value, finished
+

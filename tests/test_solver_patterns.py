@@ -1,0 +1,159 @@
+"""The cover's floor from the agencies' patterns (``patterns``): never above what a plan can
+reach, above the whole-secondment model's linear bound where budgets bite, and what settles
+the cover on a tight problem whose other proofs are slow."""
+
+from __future__ import annotations
+
+import importlib
+import itertools
+import math
+from typing import Any
+
+import numpy as np
+import pytest
+
+from rotation.checker import check_plan
+from rotation.generate import generate_problem
+from rotation.months import financial_year, month
+from rotation.solver import SolveOptions, solve
+from rotation.solver.model import build_model
+from rotation.solver.patterns import AgencyPatterns, SecondmentType, _Agency
+from rotation.solver.secondment_mip import SecondmentMip
+from tests.test_solver_properties import proven_random_problems
+
+solve_module = importlib.import_module("rotation.solver.solve")
+
+UNREACHABLE = 10**6
+"""A target no floor reaches, so that the floor is never cut short at a plan's value."""
+
+
+def _cover(built: Any) -> Any:
+    return next(tier for tier in built.tiers if tier.goal == "cover")
+
+
+def test_the_floor_never_passes_a_proven_cover(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Random tiny problems (a council with a budget and up to three out at once among them):
+    # the floor is at most the cover CP-SAT proves without the patterns' help, and the plan
+    # found among the patterns no better than the floor.
+    monkeypatch.setattr(solve_module, "PATTERN_GOALS", ())
+    compared = 0
+    for problem_, result in proven_random_problems(300):
+        built = build_model(problem_)
+        mip = SecondmentMip.of(built.model)
+        if mip is None:
+            continue
+        patterns = AgencyPatterns.of(mip, _cover(built))
+        if patterns is None:
+            continue
+        found = patterns.floor(10, target=UNREACHABLE)
+        assert found is not None and not found.stopped
+        assert result.goals is not None
+        assert found.floor <= result.goals.vacant_post_months
+        if found.plan is not None:  # (a plan of the whole-secondment model, which the
+            # solver completes in its own before taking it)
+            assert found.value is not None and found.value >= found.floor
+        compared += 1
+    assert compared >= 30  # enough problems had a budgeted agency to mean something
+
+
+def _linear_bound(mip: SecondmentMip, tier: Any) -> float:
+    """The whole-secondment model's own linear bound on the tier."""
+    goal = mip.goal(tier)
+    assert goal is not None
+    costs = np.zeros(mip.count)
+    for index, coefficient in goal[0].items():
+        costs[index] = coefficient
+    highs = mip.highs
+    highs.changeColsCost(mip.count, np.arange(mip.count, dtype=np.int32), costs)
+    highs.setOptionValue("solve_relaxation", True)
+    highs.run()
+    highs.setOptionValue("solve_relaxation", False)
+    return float(highs.getInfo().objective_function_value)
+
+
+def test_the_patterns_see_what_the_fractions_of_secondments_hide() -> None:
+    # The generated tight problem, seed 3: the council has two out at a time on a budget for
+    # 19 months a year. The linear bound is 26.94; the patterns' floor is the optimum, 31.
+    problem_ = generate_problem(posts=5, candidates=20, months=36, seed=3, tight=True)
+    built = build_model(problem_)
+    mip = SecondmentMip.of(built.model)
+    assert mip is not None
+    tier = _cover(built)
+    assert math.ceil(_linear_bound(mip, tier) - 1e-6) == 27
+    patterns = AgencyPatterns.of(mip, tier)
+    assert patterns is not None
+    found = patterns.floor(30, target=UNREACHABLE)
+    assert found is not None and found.floor == 31
+    optimum = SecondmentMip.of(built.model).optimum(tier, 60)  # type: ignore[union-attr]
+    assert optimum is not None and optimum.proven and optimum.value == 31
+
+
+def test_a_floor_ends_the_search_at_the_first_plan_that_reaches_it() -> None:
+    problem_ = generate_problem(posts=5, candidates=20, months=36, seed=3, tight=True)
+    built = build_model(problem_)
+    tier = _cover(built)
+    mip = SecondmentMip.of(built.model)
+    assert mip is not None
+    reached = mip.optimum(tier, 60, floor=31)
+    assert reached is not None and reached.proven and reached.value == 31
+    assert len(reached.plan) > 0
+    below = SecondmentMip.of(built.model).optimum(tier, 60, floor=30)  # type: ignore[union-attr]
+    assert below is not None and below.proven and below.value == 31  # proven the long way
+
+
+def test_pricing_finds_the_cheapest_pattern_among_all_of_them() -> None:
+    # Five secondment types over six months from February, two out at a time (one in May)
+    # and a budget of 500 a financial year (February-March, then April-July): every pattern
+    # listed and priced by brute force.
+    first = month(2027, 2)
+    types = [SecondmentType(first, first + 2, 100), SecondmentType(first + 1, first + 4, 90),
+             SecondmentType(first + 3, first + 5, 120), SecondmentType(first, first + 5, 60),
+             SecondmentType(first + 2, first + 3, 200)]
+    months = range(first, first + 6)
+    out_left = {t: 2 for t in months}
+    out_left[first + 3] = 1
+    years = {financial_year(t) for t in months}
+    spend_left = {year: 500 for year in years}
+    part = _Agency(types, 0, 0, out_left, spend_left)
+    rng = np.random.default_rng(7)
+    for _ in range(20):
+        duals = rng.uniform(-300, 100, len(types)).round(3)
+        found = part.price(duals, 10)
+        assert found is not None
+        chosen, cost, least = found
+        best = math.inf
+        for counts in itertools.product(range(3), repeat=len(types)):
+            if any(sum(c for c, kind in zip(counts, types, strict=True)
+                       if kind.start <= t <= kind.end) > out_left[t] for t in months):
+                continue
+            spend = {year: 0 for year in years}
+            for c, kind in zip(counts, types, strict=True):
+                for t in range(kind.start, kind.end + 1):
+                    spend[financial_year(t)] += c * kind.pence
+            if any(spend[year] > spend_left[year] for year in years):
+                continue
+            best = min(best, sum(c * min(d, 0.0) for c, d in zip(counts, duals, strict=True)))
+        assert cost == pytest.approx(best, abs=1e-6)
+        assert least <= best + 1e-9
+        assert float(np.asarray(chosen) @ np.minimum(duals, 0.0)) == pytest.approx(cost)
+
+
+def test_the_patterns_settle_a_cover_the_whole_secondment_model_proves_slowly() -> None:
+    # The generated tight problem, seed 21: HiGHS had not proven its cover of 41 vacant
+    # post-months in 10 s, nor CP-SAT in 7 more; the patterns' floor is 41, and a plan there.
+    problem_ = generate_problem(posts=5, candidates=20, months=36, seed=21, tight=True)
+    result = solve(problem_, SolveOptions(time_limit=10, workers=2))
+    assert result.goals is not None and result.goals.vacant_post_months == 41
+    assert "cover" in result.proven_goals
+    assert check_plan(problem_, result.secondments).ok
+
+
+def test_agencies_without_a_budget_leave_nothing_to_generate() -> None:
+    problem_ = generate_problem(posts=5, candidates=20, months=36, seed=3, tight=True)
+    unbudgeted = problem_.model_copy(update={"agencies": tuple(
+        agency.model_copy(update={"backfill_budget": None}) for agency in problem_.agencies)})
+    assert all(agency.backfill_budget is None for agency in unbudgeted.agency_by_code.values())
+    built = build_model(unbudgeted)
+    mip = SecondmentMip.of(built.model)
+    assert mip is not None
+    assert AgencyPatterns.of(mip, _cover(built)) is None
