@@ -7,19 +7,21 @@ from __future__ import annotations
 import importlib
 import itertools
 import math
+import random
 from typing import Any
 
 import numpy as np
 import pytest
 
 from rotation.checker import check_plan
+from rotation.domain import Problem
 from rotation.generate import generate_problem
 from rotation.months import financial_year, month
 from rotation.solver import SolveOptions, solve
 from rotation.solver.model import build_model
 from rotation.solver.patterns import AgencyPatterns, SecondmentType, _Agency
 from rotation.solver.secondment_mip import SecondmentMip
-from tests.test_solver_properties import proven_random_problems
+from tests.test_solver_properties import random_problem
 
 solve_module = importlib.import_module("rotation.solver.solve")
 
@@ -31,29 +33,41 @@ def _cover(built: Any) -> Any:
     return next(tier for tier in built.tiers if tier.goal == "cover")
 
 
+def _changed(problem_: Problem, code: str | None = None, **change: Any) -> Problem:
+    """The problem with ``change`` made to one agency (``code``) or to every one."""
+    data = problem_.model_dump()
+    for agency in data["agencies"]:
+        if code is None or agency["agency"] == code:
+            agency.update(change)
+    return Problem.model_validate(data)
+
+
 def test_the_floor_never_passes_a_proven_cover(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Random tiny problems (a council with a budget and up to three out at once among them):
-    # the floor is at most the cover CP-SAT proves without the patterns' help, and the plan
-    # found among the patterns no better than the floor.
+    # Random tiny problems whose council has a budget and two or three out at once: the
+    # floor is at most the cover CP-SAT proves without the patterns' help, and the plan
+    # found among the patterns is no better than the floor.
     monkeypatch.setattr(solve_module, "PATTERN_GOALS", ())
     compared = 0
-    for problem_, result in proven_random_problems(300):
+    for seed in range(300):
+        rng = random.Random(seed)
+        problem_ = _changed(random_problem(rng), "HC", max_concurrent=rng.randint(2, 3),
+                            backfill_budget=3800.0 * rng.randint(2, 12))
+        result = solve(problem_, SolveOptions(time_limit=10, workers=2))
+        if result.status != "OPTIMAL" or result.goals is None:
+            continue
         built = build_model(problem_)
         mip = SecondmentMip.of(built.model)
-        if mip is None:
-            continue
-        patterns = AgencyPatterns.of(mip, _cover(built))
+        patterns = None if mip is None else AgencyPatterns.of(mip, _cover(built))
         if patterns is None:
             continue
         found = patterns.floor(10, target=UNREACHABLE)
         assert found is not None and not found.stopped
-        assert result.goals is not None
         assert found.floor <= result.goals.vacant_post_months
         if found.plan is not None:  # (a plan of the whole-secondment model, which the
             # solver completes in its own before taking it)
             assert found.value is not None and found.value >= found.floor
         compared += 1
-    assert compared >= 30  # enough problems had a budgeted agency to mean something
+    assert compared >= 40  # enough problems had something to generate to mean something
 
 
 def _linear_bound(mip: SecondmentMip, tier: Any) -> float:
@@ -120,8 +134,8 @@ def test_pricing_finds_the_cheapest_pattern_among_all_of_them() -> None:
         duals = rng.uniform(-300, 100, len(types)).round(3)
         found = part.price(duals, 10)
         assert found is not None
-        chosen, cost, least = found
-        best = math.inf
+        patterns, least = found
+        allowed = {}
         for counts in itertools.product(range(3), repeat=len(types)):
             if any(sum(c for c, kind in zip(counts, types, strict=True)
                        if kind.start <= t <= kind.end) > out_left[t] for t in months):
@@ -132,10 +146,12 @@ def test_pricing_finds_the_cheapest_pattern_among_all_of_them() -> None:
                     spend[financial_year(t)] += c * kind.pence
             if any(spend[year] > spend_left[year] for year in years):
                 continue
-            best = min(best, sum(c * min(d, 0.0) for c, d in zip(counts, duals, strict=True)))
-        assert cost == pytest.approx(best, abs=1e-6)
+            allowed[counts] = sum(c * min(d, 0.0) for c, d in zip(counts, duals, strict=True))
+        best = min(allowed.values())
+        assert patterns[0][1] == pytest.approx(best, abs=1e-6)  # the cheapest comes first
         assert least <= best + 1e-9
-        assert float(np.asarray(chosen) @ np.minimum(duals, 0.0)) == pytest.approx(cost)
+        for pattern, cost in patterns:  # each one a pattern the agency's rules allow
+            assert allowed[tuple(int(c) for c in pattern)] == pytest.approx(cost)
 
 
 def test_the_patterns_settle_a_cover_the_whole_secondment_model_proves_slowly() -> None:
@@ -148,12 +164,18 @@ def test_the_patterns_settle_a_cover_the_whole_secondment_model_proves_slowly() 
     assert check_plan(problem_, result.secondments).ok
 
 
-def test_agencies_without_a_budget_leave_nothing_to_generate() -> None:
+def test_only_budgeted_agencies_with_two_or_more_out_have_patterns() -> None:
     problem_ = generate_problem(posts=5, candidates=20, months=36, seed=3, tight=True)
-    unbudgeted = problem_.model_copy(update={"agencies": tuple(
-        agency.model_copy(update={"backfill_budget": None}) for agency in problem_.agencies)})
-    assert all(agency.backfill_budget is None for agency in unbudgeted.agency_by_code.values())
-    built = build_model(unbudgeted)
+    built = build_model(problem_)
     mip = SecondmentMip.of(built.model)
     assert mip is not None
-    assert AgencyPatterns.of(mip, _cover(built)) is None
+    patterns = AgencyPatterns.of(mip, _cover(built))
+    assert patterns is not None
+    assert [problem_.most_out(a.agency) for a in problem_.agencies
+            if a.backfill_budget is not None].count(2) == len(patterns.agencies) == 1
+    # Without budgets, or with one out at a time everywhere, nothing to generate.
+    for change in ({"backfill_budget": None}, {"max_concurrent": 1}):
+        built = build_model(_changed(problem_, **change))
+        mip = SecondmentMip.of(built.model)
+        assert mip is not None
+        assert AgencyPatterns.of(mip, _cover(built)) is None, change

@@ -209,10 +209,13 @@ class SecondmentMip:
             highs.setOptionValue("objective_target", -math.inf)
         info = highs.getInfo()
         values = np.zeros(self.count)
-        if floor is not None and info.primal_solution_status == FEASIBLE \
-                and round(info.objective_function_value + constant) <= floor:
+        if floor is not None and info.primal_solution_status == FEASIBLE:
+            # The plan's value from its columns: stopped at its objective target, HiGHS
+            # has reported a value below the plan's own (2 for a plan of 3).
             values[kept] = highs.getSolution().col_value
-            return MipOptimum(floor, self.plan(values))
+            if round(float(costs @ values) + constant) <= floor:
+                return MipOptimum(floor, self.plan(values))
+            values[:] = 0.0
         if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             if info.primal_solution_status != FEASIBLE:
                 return None
