@@ -128,7 +128,7 @@ of five; the runs whose covers were already proven took about as long."""
 
 PATTERN_SHARE = 0.75
 """The share of its stage's budget the patterns may take (they stop sooner once the floor
-can rise no further: 0.5-2.5 s on the generated tight S instances). HiGHS's search after
+can rise no further: 0.2-2 s on the generated tight S instances). HiGHS's search after
 them keeps its own time, out of CP-SAT's."""
 
 FIRST_LOOK_SHARE = 0.05
