@@ -174,7 +174,6 @@ class AgencyPatterns:
     def __init__(self, mip: SecondmentMip, tier: GoalTier,
                  agencies: dict[str, dict[int, list[int]]], rules: RuleRows) -> None:
         self.mip = mip
-        self.tier = tier
         problem = mip.model.problem
         program = mip.highs.getLp()
         self.integrality = list(program.integrality_)
@@ -315,8 +314,8 @@ class AgencyPatterns:
         if highs.getInfo().primal_solution_status != FEASIBLE:
             return None, None, finished
         values = np.asarray(highs.getSolution().col_value)
-        # The plan's value from its columns: stopped at its objective target, HiGHS has
-        # reported a value below the plan's own (2 for a plan of 3).
+        # The plan's value from its columns: on this program HiGHS has reported a value
+        # below the plan's own (2 for a plan of 3, with or without the objective target).
         value = round(float(self.costs @ values[:count]) + self.constant)
         return self.mip.plan(values[:count]), value, finished
 

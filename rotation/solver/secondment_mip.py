@@ -210,8 +210,8 @@ class SecondmentMip:
         info = highs.getInfo()
         values = np.zeros(self.count)
         if floor is not None and info.primal_solution_status == FEASIBLE:
-            # The plan's value from its columns: stopped at its objective target, HiGHS
-            # has reported a value below the plan's own (2 for a plan of 3).
+            # The plan's value from its columns, not HiGHS's report: on the patterns'
+            # program (see ``patterns``) it reported 2 for a plan whose columns cost 3.
             values[kept] = highs.getSolution().col_value
             if round(float(costs @ values) + constant) <= floor:
                 return MipOptimum(floor, self.plan(values))
