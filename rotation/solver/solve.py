@@ -783,7 +783,6 @@ class _Stages:
         if not self.mip.states(tier):
             return None
         assert self.hint is not None  # (the stage's plan so far)
-        started = time.monotonic()
         floor = None
         if tier.goal in PATTERN_GOALS and not narrowed_only:
             settled = self._pattern_floor(tier, index, count,
@@ -791,6 +790,7 @@ class _Stages:
             if settled is not None:
                 return settled
             floor = self.floor  # (HiGHS keeps its whole time: the patterns' is CP-SAT's)
+        started = time.monotonic()  # (the patterns count their own time, see above)
         optimum = self.mip.optimum(tier, seconds, narrowed_only=narrowed_only, floor=floor)
         elapsed = time.monotonic() - started
         if (optimum is None or not optimum.proven) and (not narrowed_only or elapsed >= seconds):
