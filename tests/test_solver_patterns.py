@@ -72,11 +72,9 @@ def test_the_floor_never_passes_a_proven_cover(monkeypatch: pytest.MonkeyPatch) 
 
 def _linear_bound(mip: SecondmentMip, tier: Any) -> float:
     """The whole-secondment model's own linear bound on the tier."""
-    goal = mip.goal(tier)
-    assert goal is not None
-    costs = np.zeros(mip.count)
-    for index, coefficient in goal[0].items():
-        costs[index] = coefficient
+    stated = mip.costs(tier)
+    assert stated is not None
+    costs = stated[0]
     highs = mip.highs
     highs.changeColsCost(mip.count, np.arange(mip.count, dtype=np.int32), costs)
     highs.setOptionValue("solve_relaxation", True)

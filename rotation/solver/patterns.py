@@ -41,7 +41,7 @@ from rotation.solver.highs import FEASIBLE, new_highs, run_interruptibly
 from rotation.solver.interrupt import new_solver
 from rotation.solver.objective import GoalTier
 from rotation.solver.pence import budget_pence
-from rotation.solver.secondment_mip import RuleRows, SecondmentMip
+from rotation.solver.secondment_mip import RuleRows, SecondmentMip, set_up_search
 
 SCALE = 1_000_000
 """Pricing's costs are the reduced costs in millionths, as whole numbers for CP-SAT."""
@@ -89,7 +89,6 @@ class PatternFloor:
     floor: int
     plan: tuple[Secondment, ...] | None = None
     value: int | None = None
-    rounds: int = 0
     stopped: bool = False  # the clock ended the generation or the search for a plan
 
 
@@ -172,26 +171,22 @@ class AgencyPatterns:
     """The cover's program over patterns, kept across rounds of generation."""
 
     def __init__(self, mip: SecondmentMip, tier: GoalTier,
-                 agencies: dict[str, dict[int, list[int]]], rules: RuleRows) -> None:
+                 agencies: dict[str, dict[int, list[int]]], rules: RuleRows,
+                 out_left: dict[str, dict[Month, int]]) -> None:
         self.mip = mip
         problem = mip.model.problem
         program = mip.highs.getLp()
         self.integrality = list(program.integrality_)
-        goal = mip.goal(tier)
-        assert goal is not None
-        terms, self.constant = goal
-        costs = np.zeros(mip.count)
-        for index, coefficient in terms.items():
-            costs[index] = coefficient
-        self.costs = costs
-        program.col_cost_ = costs
+        stated = mip.costs(tier)
+        assert stated is not None
+        self.costs, self.constant = stated
+        program.col_cost_ = self.costs
         program.integrality_ = []
         self.highs = new_highs()
         self.highs.passModel(program)
         self.highs.setOptionValue("presolve", "off")
         self.highs.setOptionValue("simplex_strategy", SIMPLEX_PRIMAL)
         self.agencies: list[_Agency] = []
-        self.patterns = 0
         years = {financial_year(t) for t in problem.horizon}
         for code, by_person in agencies.items():
             by_type: dict[SecondmentType, list[int]] = defaultdict(list)
@@ -210,8 +205,7 @@ class AgencyPatterns:
             spent = rules.agreed_spend.get(code, {})
             budget = budget_pence(problem.agency_by_code[code])
             spend_left = {year: budget - spent.get(year, 0) for year in years}
-            part = _Agency(list(by_type), first_row, choice_row, _out_left(problem, rules, code),
-                           spend_left)
+            part = _Agency(list(by_type), first_row, choice_row, out_left[code], spend_left)
             self.agencies.append(part)
             self._add_pattern(part, np.zeros(len(part.types), dtype=np.int64))  # none out
 
@@ -223,9 +217,10 @@ class AgencyPatterns:
             return None
         problem = mip.model.problem
         rules = RuleRows(problem, mip.model.variables.stints)
-        patterned = {a.agency for a in problem.agencies if a.backfill_budget is not None
-                     and max(_out_left(problem, rules, a.agency).values(), default=0)
-                     >= PATTERNED_LEAST_OUT}
+        out_left = {a.agency: _out_left(problem, rules, a.agency) for a in problem.agencies
+                    if a.backfill_budget is not None}
+        patterned = {code for code, left in out_left.items()
+                     if max(left.values(), default=0) >= PATTERNED_LEAST_OUT}
         agencies: dict[str, dict[int, list[int]]] = {}
         for j, column in enumerate(mip.columns):
             code = problem.candidates[column.person].agency
@@ -233,7 +228,7 @@ class AgencyPatterns:
                 agencies.setdefault(code, {}).setdefault(column.person, []).append(j)
         if not agencies:
             return None
-        return cls(mip, tier, agencies, rules)
+        return cls(mip, tier, agencies, rules, out_left)
 
     def floor(self, seconds: float, target: int) -> PatternFloor | None:
         """The cover's floor within ``seconds``, generating patterns until it reaches
@@ -244,14 +239,12 @@ class AgencyPatterns:
         started = time.monotonic()
         deadline = started + MASTER_SHARE * seconds
         best = -math.inf
-        rounds = 0
         stopped = True
         while time.monotonic() < deadline:
             self.highs.setOptionValue("time_limit", max(0.01, deadline - time.monotonic()))
             run_interruptibly(self.highs)
             if self.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
                 break
-            rounds += 1
             program = self.highs.getInfo().objective_function_value + self.constant
             duals = np.asarray(self.highs.getSolution().row_dual)
             bound, added, priced = program, 0, True
@@ -279,16 +272,15 @@ class AgencyPatterns:
             return None
         floor = min(target, max(0, math.ceil(best - MARGIN)))
         if floor >= target:
-            return PatternFloor(floor, rounds=rounds, stopped=stopped)
+            return PatternFloor(floor, stopped=stopped)
         plan, value, finished = self._best_plan(floor, started + seconds)
-        return PatternFloor(floor, plan, value, rounds, stopped or not finished)
+        return PatternFloor(floor, plan, value, stopped or not finished)
 
     def _add_pattern(self, part: _Agency, chosen: np.ndarray) -> None:
         used = np.flatnonzero(chosen)
         rows = np.concatenate([part.first_row + used, [part.choice_row]]).astype(np.int32)
         values = np.concatenate([-chosen[used].astype(np.float64), [1.0]])
         self.highs.addCol(0.0, 0.0, 1.0, len(rows), rows, values)
-        self.patterns += 1
 
     def _best_plan(self, floor: int, deadline: float
                    ) -> tuple[tuple[Secondment, ...] | None, int | None, bool]:
@@ -297,15 +289,13 @@ class AgencyPatterns:
         vacant post-months; and whether the search finished before ``deadline``."""
         highs = self.highs
         count = self.mip.count
-        whole = [j for j in range(count)
-                 if self.integrality and self.integrality[j] == highspy.HighsVarType.kInteger]
+        whole = [j for j, kind in enumerate(self.integrality)
+                 if kind == highspy.HighsVarType.kInteger]
         whole += list(range(count, highs.getNumCol()))
         highs.changeColsIntegrality(len(whole), np.array(whole, dtype=np.int32),
                                     np.full(len(whole), highspy.HighsVarType.kInteger))
         highs.setOptionValue("presolve", "choose")
-        highs.setOptionValue("presolve_rule_off", 2**15)  # probing: slow on these rows
-        highs.setOptionValue("mip_rel_gap", 0.0)
-        highs.setOptionValue("mip_abs_gap", 1 - 1e-3)
+        set_up_search(highs)
         highs.setOptionValue("objective_target", floor - self.constant + 0.5)
         highs.setOptionValue("time_limit", max(0.01, deadline - time.monotonic()))
         run_interruptibly(highs)

@@ -179,13 +179,10 @@ class SecondmentMip:
         ``floor``, a value no plan can go below (see ``patterns``), ends the search at the
         first plan that reaches it: that plan is the optimum, proven.
         """
-        goal = self.goal(tier)
-        if goal is None:
+        stated = self.costs(tier)
+        if stated is None:
             return None
-        terms, constant = goal
-        costs = np.zeros(self.count)
-        for index, coefficient in terms.items():
-            costs[index] = coefficient
+        costs, constant = stated
         self.highs.changeColsCost(self.count, np.arange(self.count, dtype=np.int32), costs)
         deadline = time.monotonic() + seconds
         narrowed = None
@@ -314,6 +311,17 @@ class SecondmentMip:
             return
         terms, constant = goal
         self._add_row(terms, -math.inf, value - constant)
+
+    def costs(self, tier: GoalTier) -> tuple[np.ndarray, float] | None:
+        """The tier as a cost for every column of this model, and a constant."""
+        goal = self.goal(tier)
+        if goal is None:
+            return None
+        terms, constant = goal
+        costs = np.zeros(self.count)
+        for index, coefficient in terms.items():
+            costs[index] = coefficient
+        return costs, constant
 
     def goal(self, tier: GoalTier) -> tuple[dict[int, float], float] | None:
         """The tier as this model's columns: coefficients by column and a constant."""
@@ -501,10 +509,15 @@ class RuleRows:
 def _mip_highs() -> highspy.Highs:
     """A quiet one-thread HiGHS instance set up for these programs."""
     highs = new_highs()
+    set_up_search(highs)
+    return highs
+
+
+def set_up_search(highs: highspy.Highs) -> None:
+    """Set HiGHS up to search a whole-secondment program for a whole-number goal."""
     highs.setOptionValue("presolve_rule_off", 2**15)  # probing: slow on these rows
     highs.setOptionValue("mip_rel_gap", 0.0)
     highs.setOptionValue("mip_abs_gap", 1 - 1e-3)  # every goal is a whole number
-    return highs
 
 
 def column_count(model: SolverModel) -> int:
