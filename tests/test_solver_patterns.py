@@ -1,6 +1,6 @@
-"""The cover's floor from the agencies' patterns (``patterns``): never above what a plan can
-reach, above the whole-secondment model's linear bound where budgets bite, and what settles
-the cover on a tight problem whose other proofs are slow."""
+"""The cover's and the pledges' floors from the agencies' patterns (``patterns``): never above
+what a plan can reach, above the whole-secondment model's linear bound where budgets bite,
+and what settles the goal on a tight problem whose other proofs are slow."""
 
 from __future__ import annotations
 
@@ -31,6 +31,10 @@ UNREACHABLE = 10**6
 
 def _cover(built: Any) -> Any:
     return next(tier for tier in built.tiers if tier.goal == "cover")
+
+
+def _pledges(built: Any) -> Any:
+    return next(tier for tier in built.tiers if tier.goal == "pledges")
 
 
 def _changed(problem_: Problem, code: str | None = None, **change: Any) -> Problem:
@@ -70,6 +74,39 @@ def test_the_floor_never_passes_a_proven_cover(monkeypatch: pytest.MonkeyPatch) 
     assert compared >= 40  # enough problems had something to generate to mean something
 
 
+def test_the_pledges_floor_never_passes_proven_pledges(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Random tiny problems whose budgeted agencies owe pledged months: with the cover held at
+    # the optimum CP-SAT proves without the patterns' help, the pledges' floor (generated
+    # from that plan's patterns) is at most the pledged months short it proves.
+    monkeypatch.setattr(solve_module, "PATTERN_GOALS", ())
+    compared = reached = 0
+    for seed in range(200):
+        rng = random.Random(seed)
+        problem_ = _changed(random_problem(rng), "HC", max_concurrent=rng.randint(1, 3),
+                            backfill_budget=3800.0 * rng.randint(2, 12),
+                            pledged_months=rng.randint(6, 40))
+        result = solve(problem_, SolveOptions(time_limit=10, workers=2))
+        if result.status != "OPTIMAL" or result.goals is None:
+            continue
+        built = build_model(problem_)
+        mip = SecondmentMip.of(built.model)
+        if mip is None or not mip.states(_pledges(built)):
+            continue
+        mip.keep(_cover(built), result.goals.vacant_post_months)
+        patterns = AgencyPatterns.of(mip, _pledges(built), result.secondments)
+        if patterns is None:
+            continue
+        found = patterns.floor(10, target=UNREACHABLE)
+        assert found is not None and not found.stopped
+        assert found.floor <= result.goals.pledge_shortfall_months
+        if found.plan is not None:
+            assert found.value is not None and found.value >= found.floor
+        compared += 1
+        reached += 0 < found.floor == result.goals.pledge_shortfall_months
+    assert compared >= 40
+    assert reached >= 20  # most floors are the optimum itself, not only 0
+
+
 def _linear_bound(mip: SecondmentMip, tier: Any) -> float:
     """The whole-secondment model's own linear bound on the tier."""
     stated = mip.costs(tier)
@@ -98,6 +135,29 @@ def test_the_patterns_see_what_the_fractions_of_secondments_hide() -> None:
     assert found is not None and found.floor == 31
     optimum = SecondmentMip.of(built.model).optimum(tier, 60)  # type: ignore[union-attr]
     assert optimum is not None and optimum.proven and optimum.value == 31
+
+
+def test_the_pledges_patterns_count_each_agency_s_months_short_whole() -> None:
+    # The generated tight problem, seed 50, with the cover held at its optimum (34 vacant
+    # post-months): the linear bound on the pledged months short is 19, since fractions of
+    # secondments fill every agency's pledge as far as its budget goes; the patterns' floor
+    # is the optimum, 28 (HiGHS took 15 s to prove it).
+    problem_ = generate_problem(posts=5, candidates=20, months=36, seed=50, tight=True)
+    built = build_model(problem_)
+    mip = SecondmentMip.of(built.model)
+    assert mip is not None
+    cover = AgencyPatterns.of(mip, _cover(built))
+    assert cover is not None
+    covered = cover.floor(30, target=UNREACHABLE)
+    assert covered is not None and covered.plan is not None
+    assert covered.floor == covered.value == 34
+    mip.keep(_cover(built), 34)
+    assert math.ceil(_linear_bound(mip, _pledges(built)) - 1e-6) == 19
+    patterns = AgencyPatterns.of(mip, _pledges(built), covered.plan)
+    assert patterns is not None
+    assert len(patterns.agencies) == 5  # every budgeted agency, one out at a time or more
+    found = patterns.floor(30, target=UNREACHABLE)
+    assert found is not None and found.floor == 28
 
 
 def test_a_floor_ends_the_search_at_the_first_plan_that_reaches_it() -> None:
@@ -149,6 +209,45 @@ def test_pricing_finds_the_cheapest_pattern_among_all_of_them() -> None:
         assert patterns[0][1] == pytest.approx(best, abs=1e-6)  # the cheapest comes first
         assert least <= best + 1e-9
         for pattern, cost in patterns:  # each one a pattern the agency's rules allow
+            assert allowed[tuple(int(c) for c in pattern)] == pytest.approx(cost)
+
+
+def test_pricing_counts_the_months_a_pattern_leaves_a_pledge_short() -> None:
+    # As above, for an agency that owes 9 months: a pattern costs its types' prices (every
+    # price now, since dropping a secondment leaves the pledge shorter) and each month short.
+    first = month(2027, 2)
+    types = [SecondmentType(first, first + 2, 100), SecondmentType(first + 1, first + 4, 90),
+             SecondmentType(first + 3, first + 5, 120), SecondmentType(first, first + 5, 60)]
+    months = range(first, first + 6)
+    out_left = {t: 2 for t in months}
+    years = {financial_year(t) for t in months}
+    spend_left = {year: 600 for year in years}
+    part = _Agency(types, 0, 0, out_left, spend_left, owed=9)
+    rng = np.random.default_rng(11)
+    for _ in range(20):
+        duals = rng.uniform(-2, 1, len(types)).round(3)
+        found = part.price(duals, 10)
+        assert found is not None
+        patterns, least = found
+        allowed = {}
+        for counts in itertools.product(range(3), repeat=len(types)):
+            if any(sum(c for c, kind in zip(counts, types, strict=True)
+                       if kind.start <= t <= kind.end) > out_left[t] for t in months):
+                continue
+            spend = {year: 0 for year in years}
+            for c, kind in zip(counts, types, strict=True):
+                for t in range(kind.start, kind.end + 1):
+                    spend[financial_year(t)] += c * kind.pence
+            if any(spend[year] > spend_left[year] for year in years):
+                continue
+            held = sum(c * (kind.end - kind.start + 1)
+                       for c, kind in zip(counts, types, strict=True))
+            allowed[counts] = (sum(c * d for c, d in zip(counts, duals, strict=True))
+                               + max(0, 9 - held))
+        best = min(allowed.values())
+        assert patterns[0][1] == pytest.approx(best, abs=1e-6)
+        assert least <= best + 1e-9
+        for pattern, cost in patterns:
             assert allowed[tuple(int(c) for c in pattern)] == pytest.approx(cost)
 
 

@@ -1,4 +1,5 @@
-"""The cover's floor from each agency's patterns of secondments, generated as they are needed.
+"""The cover's and the pledges' floors from each agency's patterns of secondments, generated as
+they are needed.
 
 The whole-secondment model (see ``secondment_mip``) proves the cover slowly where an agency
 with a yearly backfill budget may have two or more people out at once: its linear bound can
@@ -20,8 +21,13 @@ value plus each agency's least reduced cost bounds the cover at every round (a L
 bound), so the floor holds whenever the time runs out.
 
 Agencies without a budget keep their secondments' fractions: a limit on staff out per month
-alone is an interval matrix, whose linear program is already whole. So do those with one
-out at a time (see ``PATTERNED_LEAST_OUT``).
+alone is an interval matrix, whose linear program is already whole. So, for the cover, do
+those with one out at a time (see ``PATTERNED_GOALS``).
+
+The pledges' program is the same with the cover held at its optimum, and each owing
+agency's months short counted by its pattern (the months its secondments leave its pledge
+short) rather than by its fractions of secondments. It starts from the plan so far's
+patterns: with the cover held, a program of empty patterns has no solution.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from __future__ import annotations
 import math
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import highspy
@@ -60,11 +67,21 @@ PATTERNS_A_ROUND = 4
 three the pricing search passed on its way there (each only when it would lower the
 program's value)."""
 
-PATTERNED_LEAST_OUT = 2
-"""Patterns are generated only for agencies with a budget that may have at least this many
-out in some month. Those with one out at a time add nothing measurable: on the generated
-tight 5-post problems, seeds 1-10 and 21-29, the floors were the same without them (once
-rounded up) on all but one, where neither reached the optimum, in half the time."""
+PATTERNED_GOALS = {"cover": 2, "pledges": 1}
+"""The goals whose floor the patterns work out, each with the least number of staff a
+budgeted agency must be allowed out in some month for its patterns to be generated.
+
+For the cover, those with one out at a time add nothing measurable: on the generated tight
+5-post problems, seeds 1-10 and 21-29, the floors were the same without them (once rounded
+up) on all but one, where neither reached the optimum, in half the time. For the pledges
+every budgeted agency counts, and a pattern costs the months it leaves its agency short of
+its pledge: a mix of patterns then counts at least its patterns' own months short, where
+fractions of secondments fill a pledge as far as the budget goes. Measured on the generated
+tight 5-post problems with the cover held at its optimum, seeds 50, 49, 6 and 7: floors 28,
+23, 20 and 19, the optima, against linear bounds of 19.0, 19.4, 16.1 and 14.0; seeds 3, 4, 8,
+21, 40 and 46: 20, 20, 18, 25, 23 and 12 against 14.4, 14.5, 15.0, under 1, 18.6 and 10.0
+(optima 24, 24, 24, 30, 26 and 19). With the council's patterns alone (the one agency two
+out at a time) seeds 50, 49, 40 and 46 gave 27, 21, 23 and 12."""
 
 SIMPLEX_PRIMAL = 4
 """HiGHS's ``simplex_strategy`` for the primal simplex: after new columns the last basis is
@@ -98,8 +115,10 @@ class _Agency:
     pattern, and the CP-SAT model that prices its patterns."""
 
     def __init__(self, types: list[SecondmentType], first_row: int, choice_row: int,
-                 out_left: dict[Month, int], spend_left: dict[int, int]) -> None:
+                 out_left: dict[Month, int], spend_left: dict[int, int], owed: int = 0) -> None:
         self.types = types
+        self.owed = owed  # the agency's pledged months still owed (the pledges' patterns)
+        self.lengths = np.array([kind.end - kind.start + 1 for kind in types], dtype=np.int64)
         self.first_row = first_row
         self.choice_row = choice_row
         self.model = cp_model.CpModel()
@@ -120,6 +139,17 @@ class _Agency:
                            <= spend_left[year])
         # No pattern holds more secondments than months out (each takes one at least).
         self.most = sum(max(0, left) for left in out_left.values())
+        self.short: cp_model.IntVar | None = None  # its months short, when it owes some
+        if owed > 0:
+            self.short = self.model.new_int_var(0, owed, "short")
+            self.model.add(self.short + sum(int(length) * count for length, count
+                                            in zip(self.lengths, self.counts, strict=True))
+                           >= owed)
+
+    def shortfall(self, pattern: np.ndarray) -> float:
+        """The pledged months a pattern leaves the agency short (its cost in the pledges'
+        program; 0 in the cover's, where no agency owes)."""
+        return float(max(0, self.owed - int(pattern @ self.lengths)))
 
     def price(self, duals: np.ndarray, seconds: float
               ) -> tuple[list[tuple[np.ndarray, float]], float] | None:
@@ -131,9 +161,15 @@ class _Agency:
         the cheapest may still lower the program's value. Measured on the generated tight
         5-post problems: a third fewer rounds and a third less time (seed 7: 43 rounds in
         2.8 s, now 19 in 1.4), the same floors."""
-        prices = np.minimum(duals, 0.0)  # a type priced at 0 or more never helps
+        # A type priced at 0 or more never helps a pattern where fewer secondments cost no
+        # more; for an agency that owes months, fewer leave it shorter, so every price counts.
+        prices = np.asarray(duals, dtype=np.float64)
+        if self.short is None:
+            prices = np.minimum(prices, 0.0)
         scaled = [round(float(price) * SCALE) for price in prices]
         terms = [cost * count for cost, count in zip(scaled, self.counts, strict=True) if cost]
+        if self.short is not None:
+            terms.append(SCALE * self.short)
         self.model.minimize(sum(terms))
         solver = new_solver()
         solver.parameters.num_workers = 1  # (small, and the same patterns every run)
@@ -146,7 +182,8 @@ class _Agency:
         found = [cheapest, *others]
         # Each type's cost was rounded by at most half a millionth.
         least = (solver.best_objective_bound - 0.5 * self.most) / SCALE
-        return [(pattern, float(pattern @ prices)) for pattern in found], least
+        return [(pattern, float(pattern @ prices) + self.shortfall(pattern))
+                for pattern in found], least
 
 
 class _Passed(cp_model.CpSolverSolutionCallback):
@@ -172,7 +209,7 @@ class AgencyPatterns:
 
     def __init__(self, mip: SecondmentMip, tier: GoalTier,
                  agencies: dict[str, dict[int, list[int]]], rules: RuleRows,
-                 out_left: dict[str, dict[Month, int]]) -> None:
+                 out_left: dict[str, dict[Month, int]], owed: dict[str, int]) -> None:
         self.mip = mip
         problem = mip.model.problem
         program = mip.highs.getLp()
@@ -180,6 +217,11 @@ class AgencyPatterns:
         stated = mip.costs(tier)
         assert stated is not None
         self.costs, self.constant = stated
+        for code in owed:  # (its patterns count its months short: see ``_Agency.shortfall``)
+            self.costs[mip.short_columns[code]] = 0.0
+        self.pattern_costs: list[float] = []
+        self.codes = list(agencies)
+        self.pence = rules.pence
         program.col_cost_ = self.costs
         program.integrality_ = []
         self.highs = new_highs()
@@ -205,69 +247,50 @@ class AgencyPatterns:
             spent = rules.agreed_spend.get(code, {})
             budget = budget_pence(problem.agency_by_code[code])
             spend_left = {year: budget - spent.get(year, 0) for year in years}
-            part = _Agency(list(by_type), first_row, choice_row, out_left[code], spend_left)
+            part = _Agency(list(by_type), first_row, choice_row, out_left[code], spend_left,
+                           owed.get(code, 0))
             self.agencies.append(part)
             self._add_pattern(part, np.zeros(len(part.types), dtype=np.int64))  # none out
 
     @classmethod
-    def of(cls, mip: SecondmentMip, tier: GoalTier) -> AgencyPatterns | None:
-        """The program for the cover tier, or None when no agency has patterns to generate
-        (see ``PATTERNED_LEAST_OUT``): the whole-secondment model's bound is then as good."""
-        if tier.goal != "cover" or not mip.states(tier):
+    def of(cls, mip: SecondmentMip, tier: GoalTier,
+           plan: Sequence[Secondment] = ()) -> AgencyPatterns | None:
+        """The program for the cover or pledges tier, starting from the patterns of ``plan``
+        (the plan so far: with the earlier goals held, the program needs some secondments
+        to have a solution at all). None when no agency has patterns to generate (see
+        ``PATTERNED_GOALS``), or none owes months for the pledges: the
+        whole-secondment model's bound is then as good."""
+        if tier.goal not in PATTERNED_GOALS or not mip.states(tier):
             return None
         problem = mip.model.problem
         rules = RuleRows(problem, mip.model.variables.stints)
         out_left = {a.agency: _out_left(problem, rules, a.agency) for a in problem.agencies
                     if a.backfill_budget is not None}
+        least = PATTERNED_GOALS[tier.goal]
         patterned = {code for code, left in out_left.items()
-                     if max(left.values(), default=0) >= PATTERNED_LEAST_OUT}
+                     if max(left.values(), default=0) >= least}
         agencies: dict[str, dict[int, list[int]]] = {}
         for j, column in enumerate(mip.columns):
             code = problem.candidates[column.person].agency
             if code in patterned:
                 agencies.setdefault(code, {}).setdefault(column.person, []).append(j)
-        if not agencies:
+        owed = ({code: rules.owed[code] for code in agencies if code in rules.owed}
+                if tier.goal == "pledges" else {})
+        if not agencies or (tier.goal == "pledges" and not owed):
             return None
-        return cls(mip, tier, agencies, rules, out_left)
+        patterns = cls(mip, tier, agencies, rules, out_left, owed)
+        patterns._add_plan(plan)
+        return patterns
 
     def floor(self, seconds: float, target: int) -> PatternFloor | None:
-        """The cover's floor within ``seconds``, generating patterns until it reaches
-        ``target`` (the vacant post-months of a plan in hand: nothing better to prove) or
-        the program's own value (no better floor to find); then, when the floor is below
-        ``target``, the best plan among the patterns found. None when not even the first
-        program was solved in time."""
+        """The goal's floor within ``seconds``, generating patterns until it reaches
+        ``target`` (the value of a plan in hand: nothing better to prove) or the program's
+        own value (no better floor to find); then, when the floor is below ``target``, the
+        best plan among the patterns found. None when not even the first program was solved
+        in time."""
         started = time.monotonic()
         deadline = started + MASTER_SHARE * seconds
-        best = -math.inf
-        stopped = True
-        while time.monotonic() < deadline:
-            self.highs.setOptionValue("time_limit", max(0.01, deadline - time.monotonic()))
-            run_interruptibly(self.highs)
-            if self.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-                break
-            program = self.highs.getInfo().objective_function_value + self.constant
-            duals = np.asarray(self.highs.getSolution().row_dual)
-            bound, added, priced = program, 0, True
-            for part in self.agencies:
-                choice = duals[part.choice_row]
-                found = part.price(duals[part.first_row:part.first_row + len(part.types)],
-                                   max(0.01, deadline - time.monotonic()))
-                if found is None:
-                    priced = False
-                    break
-                patterns, least = found
-                bound += min(0.0, least - choice)
-                for pattern, cost in patterns[:PATTERNS_A_ROUND]:
-                    if cost - choice < -1e-6:
-                        self._add_pattern(part, pattern)
-                        added += 1
-            if not priced:
-                break
-            best = max(best, bound)
-            if math.ceil(best - MARGIN) >= min(target, math.ceil(program - MARGIN)) \
-                    or not added:
-                stopped = False
-                break
+        best, stopped = self._generate(deadline, target)
         if best == -math.inf:
             return None
         floor = min(target, max(0, math.ceil(best - MARGIN)))
@@ -276,11 +299,60 @@ class AgencyPatterns:
         plan, value, finished = self._best_plan(floor, started + seconds)
         return PatternFloor(floor, plan, value, stopped or not finished)
 
+    def _generate(self, deadline: float, target: int) -> tuple[float, bool]:
+        """Rounds of generation until ``deadline`` (see ``floor``): the best Lagrangian bound
+        found (minus infinity if none), and whether the clock stopped them."""
+        best = -math.inf
+        while time.monotonic() < deadline:
+            self.highs.setOptionValue("time_limit", max(0.01, deadline - time.monotonic()))
+            run_interruptibly(self.highs)
+            if self.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                return best, True
+            program = self.highs.getInfo().objective_function_value + self.constant
+            duals = np.asarray(self.highs.getSolution().row_dual)
+            priced = [part.price(duals[part.first_row:part.first_row + len(part.types)],
+                                 max(0.01, deadline - time.monotonic()))
+                      for part in self.agencies]
+            bound, added = program, 0
+            for part, found in zip(self.agencies, priced, strict=True):
+                if found is None:
+                    return best, True
+                patterns, least = found
+                choice = duals[part.choice_row]
+                bound += min(0.0, least - choice)
+                for pattern, cost in patterns[:PATTERNS_A_ROUND]:
+                    if cost - choice < -1e-6:
+                        self._add_pattern(part, pattern)
+                        added += 1
+            best = max(best, bound)
+            if math.ceil(best - MARGIN) >= min(target, math.ceil(program - MARGIN)) \
+                    or not added:
+                return best, False
+        return best, True
+
     def _add_pattern(self, part: _Agency, chosen: np.ndarray) -> None:
         used = np.flatnonzero(chosen)
         rows = np.concatenate([part.first_row + used, [part.choice_row]]).astype(np.int32)
         values = np.concatenate([-chosen[used].astype(np.float64), [1.0]])
-        self.highs.addCol(0.0, 0.0, 1.0, len(rows), rows, values)
+        cost = part.shortfall(chosen)
+        self.pattern_costs.append(cost)
+        self.highs.addCol(cost, 0.0, 1.0, len(rows), rows, values)
+
+    def _add_plan(self, plan: Sequence[Secondment]) -> None:
+        """Add each agency's pattern in a plan (its new secondments that are columns here)."""
+        problem = self.mip.model.problem
+        index = {candidate.person: i for i, candidate in enumerate(problem.candidates)}
+        for code, part in zip(self.codes, self.agencies, strict=True):
+            position = {kind: k for k, kind in enumerate(part.types)}
+            counts = np.zeros(len(part.types), dtype=np.int64)
+            for secondment in plan:
+                person = index[secondment.person]
+                kind = SecondmentType(secondment.start, secondment.end, self.pence[person])
+                if not secondment.existing and problem.candidates[person].agency == code \
+                        and kind in position:
+                    counts[position[kind]] += 1
+            if counts.any():
+                self._add_pattern(part, counts)
 
     def _best_plan(self, floor: int, deadline: float
                    ) -> tuple[tuple[Secondment, ...] | None, int | None, bool]:
@@ -306,6 +378,7 @@ class AgencyPatterns:
         values = np.asarray(highs.getSolution().col_value)
         # The plan's value from its columns: on this program HiGHS has reported a value
         # below the plan's own (2 for a plan of 3, with or without the objective target).
-        value = round(float(self.costs @ values[:count]) + self.constant)
+        value = round(float(self.costs @ values[:count])
+                      + float(np.dot(self.pattern_costs, values[count:])) + self.constant)
         return self.mip.plan(values[:count]), value, finished
 

@@ -144,6 +144,7 @@ class SecondmentMip:
             np.full(len(columns), highspy.HighsVarType.kInteger))
         self.goals: dict[str, tuple[dict[int, float], float]] = {}
         self.unnarrowed: set[str] = set()  # goals found to have no narrowed search
+        self.short_columns: dict[str, int] = {}  # each owing agency's months short
         self._rows()
 
     @classmethod
@@ -423,6 +424,7 @@ class SecondmentMip:
         for code in rules.owed:  # the pledge goal: pledged months short
             (s,) = self._add_columns(1, upper=rules.owed[code])
             short[s] = 1
+            self.short_columns[code] = s
             by_kind["pledged"][("pledged", code)][s] = 1
         for kind in RuleRows.KINDS:
             for key, terms in by_kind[kind].items():
