@@ -8,6 +8,7 @@ import importlib
 import itertools
 import math
 import random
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -16,6 +17,7 @@ import pytest
 from rotation.checker import check_plan
 from rotation.domain import Problem
 from rotation.generate import generate_problem
+from rotation.io.reader import read_problem
 from rotation.months import financial_year, month
 from rotation.solver import SolveOptions, solve
 from rotation.solver.model import build_model
@@ -109,15 +111,9 @@ def test_the_pledges_floor_never_passes_proven_pledges(monkeypatch: pytest.Monke
 
 def _linear_bound(mip: SecondmentMip, tier: Any) -> float:
     """The whole-secondment model's own linear bound on the tier."""
-    stated = mip.costs(tier)
-    assert stated is not None
-    costs = stated[0]
-    highs = mip.highs
-    highs.changeColsCost(mip.count, np.arange(mip.count, dtype=np.int32), costs)
-    highs.setOptionValue("solve_relaxation", True)
-    highs.run()
-    highs.setOptionValue("solve_relaxation", False)
-    return float(highs.getInfo().objective_function_value)
+    bound = mip.linear_bound(tier, 60)
+    assert bound is not None
+    return bound
 
 
 def test_the_patterns_see_what_the_fractions_of_secondments_hide() -> None:
@@ -160,6 +156,19 @@ def test_the_pledges_patterns_count_each_agency_s_months_short_whole() -> None:
     assert found is not None and found.floor == 28
 
 
+def test_no_pledges_patterns_where_fractions_fill_every_pledge(highland_path: Path) -> None:
+    # The Highland sample: with the cover held at 0, the linear bound on the pledged months
+    # short is 0, and the patterns are not generated (nothing above 0 to find there); the
+    # generated tight problem above, with a linear bound of 19, has them.
+    problem_, _ = read_problem(highland_path)
+    built = build_model(problem_)
+    mip = SecondmentMip.of(built.model)
+    assert mip is not None and mip.short_columns  # (two agencies owe months)
+    mip.keep(_cover(built), 0)
+    assert _linear_bound(mip, _pledges(built)) < 1e-6
+    assert AgencyPatterns.of(mip, _pledges(built)) is None
+
+
 def test_a_floor_ends_the_search_at_the_first_plan_that_reaches_it() -> None:
     problem_ = generate_problem(posts=5, candidates=20, months=36, seed=3, tight=True)
     built = build_model(problem_)
@@ -171,6 +180,25 @@ def test_a_floor_ends_the_search_at_the_first_plan_that_reaches_it() -> None:
     assert len(reached.plan) > 0
     below = SecondmentMip.of(built.model).optimum(tier, 60, floor=30)  # type: ignore[union-attr]
     assert below is not None and below.proven and below.value == 31  # proven the long way
+
+
+def _every_pattern(types: list[SecondmentType], out_left: dict[int, int],
+                   spend_left: dict[int, int]) -> list[tuple[int, ...]]:
+    """Every count of each type, up to two, that keeps the limit each month and the budget
+    each financial year (by brute force)."""
+    months = sorted(out_left)
+    found = []
+    for counts in itertools.product(range(3), repeat=len(types)):
+        if any(sum(c for c, kind in zip(counts, types, strict=True)
+                   if kind.start <= t <= kind.end) > out_left[t] for t in months):
+            continue
+        spend = {year: 0 for year in spend_left}
+        for c, kind in zip(counts, types, strict=True):
+            for t in range(kind.start, kind.end + 1):
+                spend[financial_year(t)] += c * kind.pence
+        if all(spend[year] <= spend_left[year] for year in spend_left):
+            found.append(counts)
+    return found
 
 
 def test_pricing_finds_the_cheapest_pattern_among_all_of_them() -> None:
@@ -193,18 +221,8 @@ def test_pricing_finds_the_cheapest_pattern_among_all_of_them() -> None:
         found = part.price(duals, 10)
         assert found is not None
         patterns, least = found
-        allowed = {}
-        for counts in itertools.product(range(3), repeat=len(types)):
-            if any(sum(c for c, kind in zip(counts, types, strict=True)
-                       if kind.start <= t <= kind.end) > out_left[t] for t in months):
-                continue
-            spend = {year: 0 for year in years}
-            for c, kind in zip(counts, types, strict=True):
-                for t in range(kind.start, kind.end + 1):
-                    spend[financial_year(t)] += c * kind.pence
-            if any(spend[year] > spend_left[year] for year in years):
-                continue
-            allowed[counts] = sum(c * min(d, 0.0) for c, d in zip(counts, duals, strict=True))
+        allowed = {counts: sum(c * min(d, 0.0) for c, d in zip(counts, duals, strict=True))
+                   for counts in _every_pattern(types, out_left, spend_left)}
         best = min(allowed.values())
         assert patterns[0][1] == pytest.approx(best, abs=1e-6)  # the cheapest comes first
         assert least <= best + 1e-9
@@ -230,16 +248,7 @@ def test_pricing_counts_the_months_a_pattern_leaves_a_pledge_short() -> None:
         assert found is not None
         patterns, least = found
         allowed = {}
-        for counts in itertools.product(range(3), repeat=len(types)):
-            if any(sum(c for c, kind in zip(counts, types, strict=True)
-                       if kind.start <= t <= kind.end) > out_left[t] for t in months):
-                continue
-            spend = {year: 0 for year in years}
-            for c, kind in zip(counts, types, strict=True):
-                for t in range(kind.start, kind.end + 1):
-                    spend[financial_year(t)] += c * kind.pence
-            if any(spend[year] > spend_left[year] for year in years):
-                continue
+        for counts in _every_pattern(types, out_left, spend_left):
             held = sum(c * (kind.end - kind.start + 1)
                        for c, kind in zip(counts, types, strict=True))
             allowed[counts] = (sum(c * d for c, d in zip(counts, duals, strict=True))

@@ -829,7 +829,7 @@ class _Stages:
         assert self.mip is not None and self.hint is not None
         model = self.built.model
         patterns = AgencyPatterns.of(self.mip, tier, plan_from_solution(
-            model.problem, model.variables, self.hint))
+            model.problem, model.variables, self.hint), seconds)
         if patterns is None:
             return None
         current = round(_value_of(tier, self.hint))
