@@ -96,9 +96,6 @@ SIMPLEX_PRIMAL = 4
 still feasible, so each round's program is a few pivots (measured: 0.2-1.0 s a run in all on
 the generated tight 5-post problems, where the dual simplex took 0.8-17 s)."""
 
-SIMPLEX_DUAL = 1
-"""HiGHS's ``simplex_strategy`` for the dual simplex, for the first program only (no basis
-yet): 0.5 s on the Highland sample's pledges (9,900 columns) where the primal took 1.3."""
 
 
 @dataclass(frozen=True)
@@ -239,6 +236,7 @@ class AgencyPatterns:
         self.highs = new_highs()
         self.highs.passModel(program)
         self.highs.setOptionValue("presolve", "off")
+        self.highs.setOptionValue("simplex_strategy", SIMPLEX_PRIMAL)
         self.agencies: list[_Agency] = []
         years = {financial_year(t) for t in problem.horizon}
         for code, by_person in agencies.items():
@@ -320,11 +318,9 @@ class AgencyPatterns:
         """Rounds of generation until ``deadline`` (see ``floor``): the best Lagrangian bound
         found (minus infinity if none), and whether the clock stopped them."""
         best = -math.inf
-        self.highs.setOptionValue("simplex_strategy", SIMPLEX_DUAL)  # (see ``SIMPLEX_DUAL``)
         while time.monotonic() < deadline:
             self.highs.setOptionValue("time_limit", max(0.01, deadline - time.monotonic()))
             run_interruptibly(self.highs)
-            self.highs.setOptionValue("simplex_strategy", SIMPLEX_PRIMAL)
             if self.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
                 return best, True
             program = self.highs.getInfo().objective_function_value + self.constant
