@@ -39,6 +39,14 @@ def _pledges(built: Any) -> Any:
     return next(tier for tier in built.tiers if tier.goal == "pledges")
 
 
+def _whole_secondments(problem_: Problem) -> tuple[Any, SecondmentMip]:
+    """The problem's built model and its whole-secondment model (which it must have)."""
+    built = build_model(problem_)
+    mip = SecondmentMip.of(built.model)
+    assert mip is not None
+    return built, mip
+
+
 def _changed(problem_: Problem, code: str | None = None, **change: Any) -> Problem:
     """The problem with ``change`` made to one agency (``code``) or to every one."""
     data = problem_.model_dump()
@@ -120,9 +128,7 @@ def test_the_patterns_see_what_the_fractions_of_secondments_hide() -> None:
     # The generated tight problem, seed 3: the council has two out at a time on a budget for
     # 19 months a year. The linear bound is 26.94; the patterns' floor is the optimum, 31.
     problem_ = generate_problem(posts=5, candidates=20, months=36, seed=3, tight=True)
-    built = build_model(problem_)
-    mip = SecondmentMip.of(built.model)
-    assert mip is not None
+    built, mip = _whole_secondments(problem_)
     tier = _cover(built)
     assert math.ceil(_linear_bound(mip, tier) - 1e-6) == 27
     patterns = AgencyPatterns.of(mip, tier)
@@ -139,9 +145,7 @@ def test_the_pledges_patterns_count_each_agency_s_months_short_whole() -> None:
     # secondments fill every agency's pledge as far as its budget goes; the patterns' floor
     # is the optimum, 28 (HiGHS took 15 s to prove it).
     problem_ = generate_problem(posts=5, candidates=20, months=36, seed=50, tight=True)
-    built = build_model(problem_)
-    mip = SecondmentMip.of(built.model)
-    assert mip is not None
+    built, mip = _whole_secondments(problem_)
     cover = AgencyPatterns.of(mip, _cover(built))
     assert cover is not None
     covered = cover.floor(30, target=UNREACHABLE)
@@ -161,9 +165,8 @@ def test_no_pledges_patterns_where_fractions_fill_every_pledge(highland_path: Pa
     # short is 0, and the patterns are not generated (nothing above 0 to find there); the
     # generated tight problem above, with a linear bound of 19, has them.
     problem_, _ = read_problem(highland_path)
-    built = build_model(problem_)
-    mip = SecondmentMip.of(built.model)
-    assert mip is not None and mip.short_columns  # (two agencies owe months)
+    built, mip = _whole_secondments(problem_)
+    assert mip.short_columns  # (two agencies owe months)
     mip.keep(_cover(built), 0)
     assert _linear_bound(mip, _pledges(built)) < 1e-6
     assert AgencyPatterns.of(mip, _pledges(built)) is None
@@ -201,6 +204,19 @@ def _every_pattern(types: list[SecondmentType], out_left: dict[int, int],
     return found
 
 
+def _priced_as_listed(part: _Agency, duals: np.ndarray,
+                      allowed: dict[tuple[int, ...], float]) -> None:
+    """The agency's pricing at ``duals`` against ``allowed``, every pattern with its cost."""
+    found = part.price(duals, 10)
+    assert found is not None
+    patterns, least = found
+    best = min(allowed.values())
+    assert patterns[0][1] == pytest.approx(best, abs=1e-6)  # the cheapest comes first
+    assert least <= best + 1e-9
+    for pattern, cost in patterns:  # each one a pattern the agency's rules allow
+        assert allowed[tuple(int(c) for c in pattern)] == pytest.approx(cost)
+
+
 def test_pricing_finds_the_cheapest_pattern_among_all_of_them() -> None:
     # Five secondment types over six months from February, two out at a time (one in May)
     # and a budget of 500 a financial year (February-March, then April-July): every pattern
@@ -218,16 +234,9 @@ def test_pricing_finds_the_cheapest_pattern_among_all_of_them() -> None:
     rng = np.random.default_rng(7)
     for _ in range(20):
         duals = rng.uniform(-300, 100, len(types)).round(3)
-        found = part.price(duals, 10)
-        assert found is not None
-        patterns, least = found
         allowed = {counts: sum(c * min(d, 0.0) for c, d in zip(counts, duals, strict=True))
                    for counts in _every_pattern(types, out_left, spend_left)}
-        best = min(allowed.values())
-        assert patterns[0][1] == pytest.approx(best, abs=1e-6)  # the cheapest comes first
-        assert least <= best + 1e-9
-        for pattern, cost in patterns:  # each one a pattern the agency's rules allow
-            assert allowed[tuple(int(c) for c in pattern)] == pytest.approx(cost)
+        _priced_as_listed(part, duals, allowed)
 
 
 def test_pricing_counts_the_months_a_pattern_leaves_a_pledge_short() -> None:
@@ -244,20 +253,13 @@ def test_pricing_counts_the_months_a_pattern_leaves_a_pledge_short() -> None:
     rng = np.random.default_rng(11)
     for _ in range(20):
         duals = rng.uniform(-2, 1, len(types)).round(3)
-        found = part.price(duals, 10)
-        assert found is not None
-        patterns, least = found
         allowed = {}
         for counts in _every_pattern(types, out_left, spend_left):
             held = sum(c * (kind.end - kind.start + 1)
                        for c, kind in zip(counts, types, strict=True))
             allowed[counts] = (sum(c * d for c, d in zip(counts, duals, strict=True))
                                + max(0, 9 - held))
-        best = min(allowed.values())
-        assert patterns[0][1] == pytest.approx(best, abs=1e-6)
-        assert least <= best + 1e-9
-        for pattern, cost in patterns:
-            assert allowed[tuple(int(c) for c in pattern)] == pytest.approx(cost)
+        _priced_as_listed(part, duals, allowed)
 
 
 def test_the_patterns_settle_a_cover_the_whole_secondment_model_proves_slowly() -> None:
@@ -272,16 +274,12 @@ def test_the_patterns_settle_a_cover_the_whole_secondment_model_proves_slowly() 
 
 def test_only_budgeted_agencies_with_two_or_more_out_have_patterns() -> None:
     problem_ = generate_problem(posts=5, candidates=20, months=36, seed=3, tight=True)
-    built = build_model(problem_)
-    mip = SecondmentMip.of(built.model)
-    assert mip is not None
+    built, mip = _whole_secondments(problem_)
     patterns = AgencyPatterns.of(mip, _cover(built))
     assert patterns is not None
     assert [problem_.most_out(a.agency) for a in problem_.agencies
             if a.backfill_budget is not None].count(2) == len(patterns.agencies) == 1
     # Without budgets, or with one out at a time everywhere, nothing to generate.
     for change in ({"backfill_budget": None}, {"max_concurrent": 1}):
-        built = build_model(_changed(problem_, **change))
-        mip = SecondmentMip.of(built.model)
-        assert mip is not None
+        built, mip = _whole_secondments(_changed(problem_, **change))
         assert AgencyPatterns.of(mip, _cover(built)) is None, change
