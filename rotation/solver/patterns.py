@@ -97,7 +97,6 @@ still feasible, so each round's program is a few pivots (measured: 0.2-1.0 s a r
 the generated tight 5-post problems, where the dual simplex took 0.8-17 s)."""
 
 
-
 @dataclass(frozen=True)
 class SecondmentType:
     """What an agency's limit and budget see of a secondment: its months and monthly cost."""
@@ -214,7 +213,8 @@ def _out_left(problem: Problem, rules: RuleRows, code: str) -> dict[Month, int]:
 
 
 class AgencyPatterns:
-    """The cover's program over patterns, kept across rounds of generation."""
+    """A goal's program over patterns (the cover's or the pledges'), kept across rounds of
+    generation."""
 
     def __init__(self, mip: SecondmentMip, tier: GoalTier,
                  agencies: dict[str, dict[int, list[int]]], rules: RuleRows,
