@@ -372,9 +372,10 @@ class AgencyPatterns:
 
     def _best_plan(self, floor: int, deadline: float
                    ) -> tuple[tuple[Secondment, ...] | None, int | None, bool]:
-        """The plan of fewest vacant post-months among the patterns found (each agency's
-        secondments whole and one of its patterns chosen whole), stopping at ``floor``; its
-        vacant post-months; and whether the search finished before ``deadline``."""
+        """The best plan for the goal among the patterns found (each agency's secondments
+        whole and one of its patterns chosen whole), stopping at ``floor``; its value (vacant
+        post-months or pledged months short); and whether the search finished before
+        ``deadline``."""
         highs = self.highs
         count = self.mip.count
         whole = [j for j, kind in enumerate(self.integrality)
