@@ -104,10 +104,13 @@ def test_a_solve_on_its_own_thread_stops_when_asked() -> None:
 
 def test_ctrl_c_stops_a_search_on_its_own_thread_and_the_program_exits_cleanly() -> None:
     # In a child process, as a terminal sends it: the caller waiting for the search gets
-    # Ctrl-C, the search (given a minute) has stopped within a moment, and the program then
-    # exits normally. A search left running as Python exits aborts the process ("terminate
-    # called without an active exception"), which happened in about half of the runs when
-    # an interrupted join let the search run on; three runs catch that nearly always.
+    # Ctrl-C, the search (given a minute) has stopped long before its limit, and the program
+    # then exits normally. A search left running as Python exits aborts the process
+    # ("terminate called without an active exception"), which happened in about half of the
+    # runs when an interrupted join let the search run on; three runs catch that nearly
+    # always. HiGHS does not ask whether to stop inside a sub-MIP heuristic, so the stop
+    # waits for the one running to end: on this program one took 3.2 s (2026-12-07; it had
+    # passed in under 3 s before), hence 10 s and not a moment.
     code = ("import os, signal, threading, time\n"
             "import numpy as np\n"
             "from tests.test_solver_highs import covering\n"
@@ -122,7 +125,7 @@ def test_ctrl_c_stops_a_search_on_its_own_thread_and_the_program_exits_cleanly()
             "    search.result()\n"
             "    print('finished')\n"
             "except KeyboardInterrupt:\n"
-            "    print('stopped', time.monotonic() - started < 3,\n"
+            "    print('stopped', time.monotonic() - started < 10,\n"
             "          search.highs.getModelStatus() == highspy.HighsModelStatus.kInterrupt,\n"
             "          flush=True)\n")
     code = "import highspy\n" + code
