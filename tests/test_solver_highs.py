@@ -109,8 +109,7 @@ def test_ctrl_c_stops_a_search_on_its_own_thread_and_the_program_exits_cleanly()
     # ("terminate called without an active exception"), which happened in about half of the
     # runs when an interrupted join let the search run on; three runs catch that nearly
     # always. HiGHS does not ask whether to stop inside a sub-MIP heuristic, so the stop
-    # waits for the one running to end: on this program one took 3.2 s (2026-12-07; it had
-    # passed in under 3 s before), hence 10 s and not a moment.
+    # waits for the one running to end: on this program one took 3.2 s, hence 10 s.
     code = ("import os, signal, threading, time\n"
             "import numpy as np\n"
             "from tests.test_solver_highs import covering\n"

@@ -112,11 +112,10 @@ month-by-month bound stays far below it. Measured (tight S seeds 1-6, 60 s limit
 CP-SAT's first look first; Highland 4.0 s instead of 6.6 (its pledges).
 
 An earlier goal settled by the agencies' patterns (see ``PATTERN_GOALS``) counts as settled
-by the relaxation: measured on the generated tight S instances, seeds 1-10 and 21-29 with a
-60 s limit, seed 25 took 1.8 s instead of 5.4, and of seeds 40-71, 44, 52 and 58 1.8, 2.4
-and 6.4 s instead of 4.2, 5.0 and 10.6 (the balance's narrowed search held no plan, and
-CP-SAT's guided start and first look came before HiGHS's proof); the rest, the relaxed
-instances and Highland within noise."""
+by the relaxation. Measured on the generated tight S instances (seeds 1-10, 21-29 and 40-71,
+60 s limit): seeds 25, 44, 52 and 58 took 1.8, 1.8, 2.4 and 6.4 s instead of 5.4, 4.2, 5.0
+and 10.6 (the balance's narrowed search held no plan, and CP-SAT's guided start and first
+look came before HiGHS's proof); the rest, the relaxed instances and Highland within noise."""
 
 MIP_NARROWED_FIRST = ("balance",)
 """Goals whose stage asks the whole-secondment relaxation first for a search narrowed by its
