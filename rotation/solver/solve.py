@@ -119,11 +119,17 @@ look came before HiGHS's proof); the rest, the relaxed instances and Highland wi
 
 MIP_NARROWED_FIRST = ("balance",)
 """Goals whose stage asks the whole-secondment relaxation first for a search narrowed by its
-reduced costs (see ``secondment_mip``), and goes on as if it had not asked when there is no
-such search (its narrowed columns hold no plan). Measured on the generated relaxed S
-instances, seeds 1-16: 0.9-2.0 s a solve instead of 0.8-6.4 s with CP-SAT's guided search
-first; Highland 5-7 s instead of 8-9. Not the whole relaxation first: on Highland, before
-the narrowed search looked wider, HiGHS took 3.9 s over the balance CP-SAT proves in about 2."""
+reduced costs (see ``secondment_mip``). Measured on the generated relaxed S instances, seeds
+1-16: 0.9-2.0 s a solve instead of 0.8-6.4 s with CP-SAT's guided search first; Highland 5-7
+s instead of 8-9. Not the whole relaxation first: on Highland, before the narrowed search
+looked wider, HiGHS took 3.9 s over the balance CP-SAT proves in about 2.
+
+Where there is no narrowed search (it would leave out too few columns, or its columns hold
+no plan), the stage asks for the whole relaxation's optimum at once, as ``MIP_FIRST_GOALS``
+do. Measured on the generated relaxed S instances, seeds 1-16, 30-34 and 60-199: seed 80,
+the one such, 3.6 s instead of 6.2 (CP-SAT's guided start and first look, 2.5 s, proved
+nothing before HiGHS did); the rest, the tight seeds 1-10, 21-29 and 40-71 and Highland
+within noise."""
 
 PATTERN_GOALS = tuple(PATTERNED_GOALS)
 """Goals whose relaxation first works out their floor from the agencies' patterns (see
@@ -143,9 +149,9 @@ them keeps its own time, out of CP-SAT's."""
 FIRST_LOOK_SHARE = 0.05
 """The share of its stage's budget CP-SAT searches alone before, if it has not proven the
 goal, the whole-secondment relaxation is asked for the goal's optimum: a goal whose
-relaxation has not been asked first (see ``MIP_FIRST_GOALS``), or a balance whose narrowed
-search found no plan (see ``MIP_NARROWED_FIRST``). A goal the relaxation was asked about
-first and did not settle gets CP-SAT's whole stage instead."""
+relaxation has not been asked first (see ``MIP_FIRST_GOALS`` and ``MIP_NARROWED_FIRST``:
+a stage with no plan yet to start from). A goal the relaxation was asked about first and did
+not settle gets CP-SAT's whole stage instead."""
 
 PRICED_GOALS = ("cover", "pledges", "balance")
 """Goals whose stage, on a large model, first prices in whole secondments (see ``pricing``)
@@ -673,8 +679,12 @@ class _Stages:
                                   narrowed_only=not fully)
             if settled is not None:
                 return settled
-            # With no narrowed search to ask, the stage goes on as if it had not asked.
-            asked = fully or self.mip is None or tier.goal not in self.mip.unnarrowed
+            if not fully and self.mip is not None and tier.goal in self.mip.unnarrowed:
+                # No narrowed search to ask: the whole relaxation's optimum instead.
+                seconds = MIP_SHARE * self._held_to_clock(count - index)
+                settled = self._asked(tier, index, count, seconds, bound=0.0)
+                if settled is not None:
+                    return settled
         # The relaxation, when solved: its bound is shown until CP-SAT's own catches up, and
         # the search runs on the model narrowed by its reduced costs.
         relaxation = None
