@@ -8,6 +8,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -44,8 +45,13 @@ def interrupt_solve(input_path: Path, output: Path, wait_for: str) -> tuple[int,
                 break
         child.send_signal(signal.SIGINT)
         started = time.monotonic()
-        seen.append(child.stderr.read())
-        code = child.wait(timeout=120)
+        killer = threading.Timer(120, child.kill)  # one that never stops fails, not hangs
+        killer.start()
+        try:
+            seen.append(child.stderr.read())
+            code = child.wait()
+        finally:
+            killer.cancel()
     assert time.monotonic() - started < 60, "the search did not stop promptly"
     return code, "".join(seen)
 
