@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import highspy
@@ -59,11 +59,14 @@ def _asks_to_stop(highs: highspy.Highs, asks: bool) -> None:
             highs.stopCallback(check)
 
 
-def run_interruptibly(highs: highspy.Highs) -> None:
+def run_interruptibly(highs: highspy.Highs,
+                      stop_when: Callable[[], bool] | None = None) -> bool:
     """Run HiGHS in its own thread, so that Ctrl-C stops it at once (as ``interrupt`` does
-    for CP-SAT) and is then raised here for the stages to keep their best plan."""
+    for CP-SAT) and is then raised here for the stages to keep their best plan.
+
+    ``stop_when``, asked as the solve goes on, stops it early when it says so: then True."""
     highs.startSolve()
-    stopped = False
+    stopped = asked = False
     while True:
         try:
             finished, _ = highs.wait(POLL_SECONDS)
@@ -73,9 +76,14 @@ def run_interruptibly(highs: highspy.Highs) -> None:
             continue
         if finished:
             break
-    if stopped:
+        if not (stopped or asked) and stop_when is not None and stop_when():
+            stop_solve(highs)
+            asked = True
+    if stopped or asked:
         _asks_to_stop(highs, False)  # (for its next solve, if any)
+    if stopped:
         raise KeyboardInterrupt
+    return asked
 
 
 class IntegerSearch:

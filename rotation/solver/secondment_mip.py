@@ -48,6 +48,7 @@ from rotation.solver.context import SolverModel
 from rotation.solver.highs import FEASIBLE, new_highs, run_interruptibly
 from rotation.solver.objective import GoalTier
 from rotation.solver.pence import budget_pence, monthly_pence
+from rotation.solver.race import run_racing
 from rotation.solver.variables import Stint, existing_spend
 
 MAX_COLUMNS = 20_000
@@ -165,7 +166,7 @@ class SecondmentMip:
         return self.goal(tier) is not None
 
     def optimum(self, tier: GoalTier, seconds: float, *, narrowed_only: bool = False,
-                floor: int | None = None) -> MipOptimum | None:
+                floor: int | None = None, race: bool = False) -> MipOptimum | None:
         """The tier's optimum over the relaxation, when HiGHS proves it within ``seconds``;
         otherwise the best plan it found, marked not proven, or None when it found none (and
         for a goal this model does not state; with ``narrowed_only``, None also when there is
@@ -179,6 +180,10 @@ class SecondmentMip:
 
         ``floor``, a value no plan can go below (see ``patterns``), ends the search at the
         first plan that reaches it: that plan is the optimum, proven.
+
+        With ``race`` (a second core free), CP-SAT searches the whole model alongside HiGHS's
+        search of it, and a proof from either ends both; the plan is HiGHS's either way (see
+        ``race``).
         """
         stated = self._cost_by(tier)
         if stated is None:
@@ -200,23 +205,39 @@ class SecondmentMip:
         highs.setOptionValue("time_limit", max(0.01, deadline - time.monotonic()))
         if floor is not None:
             highs.setOptionValue("objective_target", floor - constant + 0.5)
+        raced = None
         try:
-            run_interruptibly(highs)
+            if race and narrowed is None:
+                raced = run_racing(highs, deadline - time.monotonic(),
+                                   None if floor is None else floor - constant)
+            else:
+                run_interruptibly(highs)
         finally:
             highs.setOptionValue("objective_target", -math.inf)
         info = highs.getInfo()
         values = np.zeros(self.count)
+        if raced is not None and raced.optimum is not None:  # CP-SAT's proof
+            first = raced.first_at(costs, raced.optimum)
+            if first is not None:  # (HiGHS was stopped at it)
+                values[kept] = first
+                return MipOptimum(round(raced.optimum + constant), self.plan(values))
+        solution: Sequence[float] | np.ndarray | None = None
+        if info.primal_solution_status == FEASIBLE:
+            solution = highs.getSolution().col_value
+            if raced is not None:  # HiGHS's own end: its first plan at its value (see ``race``)
+                first = raced.first_at(costs, float(costs @ np.asarray(solution)))
+                solution = solution if first is None else first
         if floor is not None and info.primal_solution_status == FEASIBLE:
             # The plan's value from its columns, not HiGHS's report: on the patterns'
             # program (see ``patterns``) it reported 2 for a plan whose columns cost 3.
-            values[kept] = highs.getSolution().col_value
+            values[kept] = solution
             if round(float(costs @ values) + constant) <= floor:
                 return MipOptimum(floor, self.plan(values))
             values[:] = 0.0
         if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             if info.primal_solution_status != FEASIBLE:
                 return None
-            values[kept] = highs.getSolution().col_value
+            values[kept] = solution
             return MipOptimum(round(info.objective_function_value + constant),
                               self.plan(values), proven=False)
         bound = info.mip_dual_bound + constant
@@ -224,7 +245,7 @@ class SecondmentMip:
         # value rounded; the bound, less floating-point noise, can only confirm it.
         best = round(info.objective_function_value + constant)
         floor = min(best, math.ceil(bound - INTEGRAL))
-        values[kept] = highs.getSolution().col_value
+        values[kept] = solution
         return MipOptimum(floor, self.plan(values))
 
     def _narrowed(self, deadline: float

@@ -810,7 +810,8 @@ class _Stages:
                 return settled
             floor = self.floor  # (HiGHS keeps its whole time: the patterns' is CP-SAT's)
         started = time.monotonic()  # (the patterns count their own time, see above)
-        optimum = self.mip.optimum(tier, seconds, narrowed_only=narrowed_only, floor=floor)
+        optimum = self.mip.optimum(tier, seconds, narrowed_only=narrowed_only, floor=floor,
+                                   race=self.workers >= 2)
         elapsed = time.monotonic() - started
         if (optimum is None or not optimum.proven) and (not narrowed_only or elapsed >= seconds):
             self._stopped_by_clock(elapsed)

@@ -1,0 +1,196 @@
+"""CP-SAT racing HiGHS to the proof of a whole-secondment program's optimum, on the second core.
+
+HiGHS proves a goal of the whole-secondment model (see ``secondment_mip``) by its root's
+rounds of cuts and restarts, slow where the linear bound is far below the optimum (the
+generated tight S instances: 2-10 s a goal). CP-SAT, on one worker, searching the same
+program proves some of those sooner and others far later; measured, from scratch (HiGHS /
+CP-SAT): the cover of seeds 8, 26, 43 and 46 in 5.9 / 2.9, 6.2 / 4.8, 2.6 / 2.2 and 2.5 / 1.5
+s, seed 41's in 6.5 s / not in 60; the balance of seeds 8, 26, 50, 65 and 70 in 6.3 / 5.1, 8.6
+/ 7.2, 10.3 / 8.9, 5.3 / 2.5 and 10.4 / 6.3 s, seed 57's in 11.4 s / not in 60. So the two
+run side by side, and the first proof ends both.
+
+The answer stays HiGHS's. Once CP-SAT has proven the optimum, HiGHS is stopped at its first
+plan that reaches it (at once if its plan in hand does). HiGHS replaces its plan only with a
+better one, so that plan is the one HiGHS alone would have ended with: the race changes when
+the answer comes, not what it is, and a reproducible run stays reproducible.
+
+CP-SAT takes every column as a whole number (HiGHS leaves the chains' arcs and the months
+short continuous; with whole secondments they come out whole): every plan the rules allow
+is one of its solutions, so its optimum is a floor for them as HiGHS's is.
+"""
+
+from __future__ import annotations
+
+import math
+import signal
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import highspy
+import numpy as np
+from ortools.sat.python import cp_model
+
+from rotation.solver.highs import run_interruptibly
+from rotation.solver.interrupt import new_solver
+
+WHOLE = 1e-9
+"""How far from a whole number a coefficient or bound may be and still count as one."""
+
+REACHED = 0.5
+"""HiGHS's plan reaches CP-SAT's optimum when within this of it (the goals are whole)."""
+
+
+@dataclass
+class _Rows:
+    """A program read from HiGHS: columns' bounds and costs, rows' bounds, and the matrix as
+    (row, column, coefficient) triples."""
+
+    lower: np.ndarray
+    upper: np.ndarray
+    cost: np.ndarray
+    offset: float
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    rows: np.ndarray
+    columns: np.ndarray
+    values: np.ndarray
+
+    @classmethod
+    def of(cls, highs: highspy.Highs) -> _Rows:
+        program = highs.getLp()
+        matrix = program.a_matrix_
+        start = np.asarray(matrix.start_)
+        index = np.asarray(matrix.index_)
+        major = np.repeat(np.arange(len(start) - 1), np.diff(start))
+        if matrix.format_ == highspy.MatrixFormat.kColwise:
+            rows, columns = index, major
+        else:
+            rows, columns = major, index
+        return cls(np.asarray(program.col_lower_), np.asarray(program.col_upper_),
+                   np.asarray(program.col_cost_), float(program.offset_),
+                   np.asarray(program.row_lower_), np.asarray(program.row_upper_),
+                   rows, columns, np.asarray(matrix.value_))
+
+    def whole(self) -> bool:
+        """Whether every cost and coefficient is a whole number (CP-SAT's are)."""
+        return all(bool(np.all(np.abs(values - np.round(values)) <= WHOLE))
+                   for values in (self.cost, self.values))
+
+
+def cp_sat_copy(program: _Rows, floor: float | None = None) -> cp_model.CpModel:
+    """A program read from HiGHS (every cost and coefficient whole, see ``_Rows.whole``),
+    every column whole, as a CP-SAT model minimising its objective (less its offset), held at
+    or above ``floor`` (offset included) when given."""
+    model = cp_model.CpModel()
+    columns = [model.new_int_var(math.ceil(low - WHOLE), math.floor(up + WHOLE), "")
+               for low, up in zip(program.lower, program.upper, strict=True)]
+    order = np.argsort(program.rows, kind="stable")
+    starts = np.searchsorted(program.rows[order], np.arange(len(program.row_lower) + 1))
+    indices = program.columns[order].tolist()
+    coefficients = np.round(program.values[order]).astype(np.int64).tolist()
+    for row, (low, up) in enumerate(zip(program.row_lower, program.row_upper,
+                                                    strict=True)):
+        first, last = starts[row], starts[row + 1]
+        expression = cp_model.LinearExpr.weighted_sum(
+            [columns[j] for j in indices[first:last]], coefficients[first:last])
+        lowest = -cp_model.INT_MAX if low <= -highspy.kHighsInf else math.ceil(low - WHOLE)
+        highest = cp_model.INT_MAX if up >= highspy.kHighsInf else math.floor(up + WHOLE)
+        model.add_linear_constraint(expression, lowest, highest)
+    costed = np.flatnonzero(program.cost)
+    objective = cp_model.LinearExpr.weighted_sum(
+        [columns[j] for j in costed], np.round(program.cost[costed]).astype(np.int64).tolist())
+    if floor is not None:
+        model.add(objective >= math.ceil(floor - program.offset - WHOLE))
+    model.minimize(objective)
+    return model
+
+
+class ProofRace:
+    """CP-SAT's search of the program HiGHS holds, on a thread of its own (see
+    ``run_racing``); ``optimum`` is the program's optimum once CP-SAT has proven it."""
+
+    def __init__(self, highs: highspy.Highs, seconds: float, floor: float | None) -> None:
+        self._program = _Rows.of(highs)  # (read before HiGHS starts: not while it runs)
+        self._floor = floor
+        self._solver = new_solver()
+        self._solver.parameters.num_workers = 1  # (the other core is HiGHS's)
+        self._solver.parameters.max_time_in_seconds = max(0.01, seconds)
+        self._thread: threading.Thread | None = None
+        self._stopped = threading.Event()
+        self.optimum: float | None = None
+
+    @property
+    def can_run(self) -> bool:
+        """Whether CP-SAT can state the program (every cost and coefficient whole)."""
+        return self._program.whole()
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._search, name="cp-sat proof", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop the search if it is still running, and wait until it has."""
+        self._stopped.set()
+        self._solver.stop_search()
+        if self._thread is not None:
+            self._thread.join()
+
+    def _search(self) -> None:
+        # Signals go to the main thread only: it is the one that handles Ctrl-C.
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        model = cp_sat_copy(self._program, self._floor)
+        if self._stopped.is_set():
+            return  # (HiGHS ended while the model was built)
+        status = self._solver.solve(model)
+        if status == cp_model.OPTIMAL and not self._stopped.is_set():
+            self.optimum = self._solver.objective_value + self._program.offset
+
+
+@dataclass
+class RaceEnd:
+    """How a raced search ended: the optimum CP-SAT proved when HiGHS was stopped at a plan
+    reaching it (else None), and HiGHS's plans as it found them (value, every column)."""
+
+    optimum: float | None
+    plans: list[tuple[float, np.ndarray]]
+
+    def first_at(self, costs: np.ndarray, value: float) -> np.ndarray | None:
+        """HiGHS's first plan whose columns cost ``value`` (within ``REACHED``) at ``costs``,
+        if it found one (from the columns: HiGHS's own report can be off, see
+        ``secondment_mip``)."""
+        return next((plan for _, plan in self.plans
+                     if len(plan) == len(costs) and abs(float(costs @ plan) - value) <= REACHED),
+                    None)
+
+
+def run_racing(highs: highspy.Highs, seconds: float, floor: float | None = None) -> RaceEnd:
+    """Run HiGHS's search (as ``run_interruptibly``) while CP-SAT searches the same program on
+    the other core for ``seconds`` at most. HiGHS is stopped once its plan reaches an optimum
+    CP-SAT has proven (its status is then interrupted); CP-SAT once HiGHS ends.
+
+    HiGHS may replace a plan with one of the same whole value a rounding error better (a
+    continuous column, such as the months short), so the plan to take is HiGHS's first at the
+    optimum, from ``RaceEnd.plans``: the same whichever search ends first."""
+    plans: list[tuple[float, np.ndarray]] = []
+    race = ProofRace(highs, seconds, floor)
+    if not race.can_run:
+        run_interruptibly(highs)
+        return RaceEnd(None, plans)
+
+    def improved(event: Any) -> None:  # (highspy's callback event)
+        plans.append((event.data_out.objective_function_value,
+                      np.array(event.data_out.mip_solution, dtype=np.float64)))
+
+    def reached() -> bool:
+        return (race.optimum is not None and bool(plans)
+                and abs(plans[-1][0] - race.optimum) <= REACHED)
+
+    highs.cbMipImprovingSolution.subscribe(improved)
+    race.start()
+    try:
+        stopped = run_interruptibly(highs, stop_when=reached)
+    finally:
+        race.stop()
+        highs.cbMipImprovingSolution.unsubscribe(improved)
+    return RaceEnd(race.optimum if stopped else None, plans)

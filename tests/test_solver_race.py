@@ -1,0 +1,76 @@
+"""CP-SAT racing HiGHS to a whole-secondment program's proof (``rotation.solver.race``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import highspy
+import pytest
+from ortools.sat.python import cp_model
+
+from rotation.generate import generate_problem
+from rotation.solver import race
+from rotation.solver.model import build_model
+from rotation.solver.secondment_mip import MipOptimum, SecondmentMip
+
+
+def _cover(seed: int) -> tuple[SecondmentMip, Any]:
+    """A tight S instance's whole-secondment model, and its cover tier."""
+    built = build_model(generate_problem(posts=5, candidates=20, months=36, seed=seed,
+                                         tight=True))
+    mip = SecondmentMip.of(built.model)
+    assert mip is not None
+    return mip, next(tier for tier in built.tiers if tier.goal == "cover")
+
+
+def test_cp_sat_s_copy_of_a_program_has_its_optimum() -> None:
+    mip, cover = _cover(1)
+    by_highs = mip.optimum(cover, 60)
+    assert by_highs is not None and by_highs.proven
+    program = race._Rows.of(mip.highs)
+    assert program.whole()
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 2
+    solver.parameters.max_time_in_seconds = 60
+    assert solver.solve(race.cp_sat_copy(program)) == cp_model.OPTIMAL
+    assert round(solver.objective_value + program.offset) == by_highs.value == 32
+    # Held above the optimum, the copy's plans are all above it.
+    assert solver.solve(race.cp_sat_copy(program, floor=33)) == cp_model.OPTIMAL
+    assert solver.objective_value >= 33
+
+
+def _raced(monkeypatch: pytest.MonkeyPatch, proven: float | None
+           ) -> tuple[MipOptimum | None, Any]:
+    """Seed 3's cover, raced with a CP-SAT search that proves ``proven`` at once (None: that
+    never proves anything)."""
+    def search(self: race.ProofRace) -> None:
+        self.optimum = proven
+
+    monkeypatch.setattr(race.ProofRace, "_search", search)
+    mip, cover = _cover(3)
+    found = mip.optimum(cover, 60, race=True)
+    return found, mip.highs.getModelStatus()
+
+
+def test_a_race_gives_highs_s_plan_whichever_search_proves_first(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Seed 3: HiGHS finds the best cover (31) within a second and takes seconds more to prove
+    # it. Stopped there by CP-SAT's proof, it hands back the plan it ends with on its own.
+    alone, status = _raced(monkeypatch, None)
+    assert alone is not None and alone.proven and alone.value == 31
+    assert status == highspy.HighsModelStatus.kOptimal
+    raced, status = _raced(monkeypatch, 31.0)
+    assert raced is not None and raced.proven
+    assert status == highspy.HighsModelStatus.kInterrupt  # (stopped before its own proof)
+    assert (raced.value, raced.plan) == (alone.value, alone.plan)
+
+
+def test_a_program_cp_sat_cannot_state_is_highs_s_alone(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(race._Rows, "whole", lambda self: False)
+    searched: list[bool] = []
+    monkeypatch.setattr(race.ProofRace, "start", lambda self: searched.append(True))
+    mip, cover = _cover(1)
+    found = mip.optimum(cover, 60, race=True)
+    assert found is not None and found.proven and found.value == 32
+    assert searched == []
