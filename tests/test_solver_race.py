@@ -10,6 +10,7 @@ from ortools.sat.python import cp_model
 
 from rotation.generate import generate_problem
 from rotation.solver import race
+from rotation.solver.highs import ColumnArrays
 from rotation.solver.model import build_model
 from rotation.solver.secondment_mip import MipOptimum, SecondmentMip
 
@@ -27,8 +28,8 @@ def test_cp_sat_s_copy_of_a_program_has_its_optimum() -> None:
     mip, cover = _cover(1)
     by_highs = mip.optimum(cover, 60)
     assert by_highs is not None and by_highs.proven
-    program = race._Rows.of(mip.highs)
-    assert program.whole()
+    program = ColumnArrays.of(mip.highs)
+    assert race.whole(program)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 2
     solver.parameters.max_time_in_seconds = 60
@@ -67,7 +68,7 @@ def test_a_race_gives_highs_s_plan_whichever_search_proves_first(
 
 def test_a_program_cp_sat_cannot_state_is_highs_s_alone(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(race._Rows, "whole", lambda self: False)
+    monkeypatch.setattr(race, "whole", lambda program: False)
     searched: list[bool] = []
     monkeypatch.setattr(race.ProofRace, "start", lambda self: searched.append(True))
     mip, cover = _cover(1)

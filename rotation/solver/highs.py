@@ -8,6 +8,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import highspy
 import numpy as np
@@ -84,6 +85,48 @@ def run_interruptibly(highs: highspy.Highs,
     if stopped:
         raise KeyboardInterrupt
     return asked
+
+
+@dataclass(frozen=True)
+class ColumnArrays:
+    """A program's costs, bounds and matrix (column by column) as arrays, read from HiGHS
+    once for the searches among some of its columns (each read copies the whole matrix:
+    about 0.05 s on a 5-post problem's 426,000 entries)."""
+
+    cost: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    integrality: np.ndarray
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    start: np.ndarray
+    index: np.ndarray
+    value: np.ndarray
+    offset: float = 0.0
+
+    @classmethod
+    def of(cls, highs: highspy.Highs) -> ColumnArrays:
+        """The arrays of the program HiGHS holds (not while it solves it)."""
+        program = highs.getLp()
+        matrix = program.a_matrix_
+        start, index = np.asarray(matrix.start_), np.asarray(matrix.index_)
+        value = np.asarray(matrix.value_)
+        if matrix.format_ != highspy.MatrixFormat.kColwise:  # rows added since it last solved
+            rows = np.repeat(np.arange(len(start) - 1), np.diff(start))
+            order = np.argsort(index, kind="stable")
+            start = np.searchsorted(index[order], np.arange(program.num_col_ + 1))
+            index, value = rows[order], value[order]
+        return cls(cost=np.asarray(program.col_cost_), lower=np.asarray(program.col_lower_),
+                   upper=np.asarray(program.col_upper_),
+                   integrality=np.asarray(list(program.integrality_)),
+                   row_lower=np.asarray(program.row_lower_),
+                   row_upper=np.asarray(program.row_upper_), start=start, index=index,
+                   value=value, offset=float(program.offset_))
+
+    @property
+    def columns(self) -> np.ndarray:
+        """Each matrix entry's column (``index`` holds its row)."""
+        return np.repeat(np.arange(len(self.start) - 1), np.diff(self.start))
 
 
 class IntegerSearch:

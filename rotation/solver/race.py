@@ -31,7 +31,7 @@ import highspy
 import numpy as np
 from ortools.sat.python import cp_model
 
-from rotation.solver.highs import run_interruptibly
+from rotation.solver.highs import ColumnArrays, run_interruptibly
 from rotation.solver.interrupt import new_solver
 
 WHOLE = 1e-9
@@ -41,54 +41,23 @@ REACHED = 0.5
 """HiGHS's plan reaches CP-SAT's optimum when within this of it (the goals are whole)."""
 
 
-@dataclass
-class _Rows:
-    """A program read from HiGHS: columns' bounds and costs, rows' bounds, and the matrix as
-    (row, column, coefficient) triples."""
-
-    lower: np.ndarray
-    upper: np.ndarray
-    cost: np.ndarray
-    offset: float
-    row_lower: np.ndarray
-    row_upper: np.ndarray
-    rows: np.ndarray
-    columns: np.ndarray
-    values: np.ndarray
-
-    @classmethod
-    def of(cls, highs: highspy.Highs) -> _Rows:
-        program = highs.getLp()
-        matrix = program.a_matrix_
-        start = np.asarray(matrix.start_)
-        index = np.asarray(matrix.index_)
-        major = np.repeat(np.arange(len(start) - 1), np.diff(start))
-        if matrix.format_ == highspy.MatrixFormat.kColwise:
-            rows, columns = index, major
-        else:
-            rows, columns = major, index
-        return cls(np.asarray(program.col_lower_), np.asarray(program.col_upper_),
-                   np.asarray(program.col_cost_), float(program.offset_),
-                   np.asarray(program.row_lower_), np.asarray(program.row_upper_),
-                   rows, columns, np.asarray(matrix.value_))
-
-    def whole(self) -> bool:
-        """Whether every cost and coefficient is a whole number (CP-SAT's are)."""
-        return all(bool(np.all(np.abs(values - np.round(values)) <= WHOLE))
-                   for values in (self.cost, self.values))
+def whole(program: ColumnArrays) -> bool:
+    """Whether every cost and coefficient of a program is a whole number (CP-SAT's are)."""
+    return all(bool(np.all(np.abs(values - np.round(values)) <= WHOLE))
+               for values in (program.cost, program.value))
 
 
-def cp_sat_copy(program: _Rows, floor: float | None = None) -> cp_model.CpModel:
-    """A program read from HiGHS (every cost and coefficient whole, see ``_Rows.whole``),
+def cp_sat_copy(program: ColumnArrays, floor: float | None = None) -> cp_model.CpModel:
+    """A program read from HiGHS (every cost and coefficient whole, see ``whole``),
     every column whole, as a CP-SAT model minimising its objective (less its offset), held at
     or above ``floor`` (offset included) when given."""
     model = cp_model.CpModel()
     columns = [model.new_int_var(math.ceil(low - WHOLE), math.floor(up + WHOLE), "")
                for low, up in zip(program.lower, program.upper, strict=True)]
-    order = np.argsort(program.rows, kind="stable")
-    starts = np.searchsorted(program.rows[order], np.arange(len(program.row_lower) + 1))
+    order = np.argsort(program.index, kind="stable")  # the entries row by row
+    starts = np.searchsorted(program.index[order], np.arange(len(program.row_lower) + 1))
     indices = program.columns[order].tolist()
-    coefficients = np.round(program.values[order]).astype(np.int64).tolist()
+    coefficients = np.round(program.value[order]).astype(np.int64).tolist()
     for row, (low, up) in enumerate(zip(program.row_lower, program.row_upper,
                                                     strict=True)):
         first, last = starts[row], starts[row + 1]
@@ -111,7 +80,7 @@ class ProofRace:
     ``run_racing``); ``optimum`` is the program's optimum once CP-SAT has proven it."""
 
     def __init__(self, highs: highspy.Highs, seconds: float, floor: float | None) -> None:
-        self._program = _Rows.of(highs)  # (read before HiGHS starts: not while it runs)
+        self._program = ColumnArrays.of(highs)  # (read before HiGHS starts: not while it runs)
         self._floor = floor
         self._solver = new_solver()
         self._solver.parameters.num_workers = 1  # (the other core is HiGHS's)
@@ -123,7 +92,7 @@ class ProofRace:
     @property
     def can_run(self) -> bool:
         """Whether CP-SAT can state the program (every cost and coefficient whole)."""
-        return self._program.whole()
+        return whole(self._program)
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._search, name="cp-sat proof", daemon=True)

@@ -45,7 +45,7 @@ from rotation.solver.chains import (
     run_terms,
 )
 from rotation.solver.context import SolverModel
-from rotation.solver.highs import FEASIBLE, new_highs, run_interruptibly
+from rotation.solver.highs import FEASIBLE, ColumnArrays, new_highs, run_interruptibly
 from rotation.solver.objective import GoalTier
 from rotation.solver.pence import budget_pence, monthly_pence
 from rotation.solver.race import run_racing
@@ -99,36 +99,6 @@ class MipOptimum:
     value: int
     plan: tuple[Secondment, ...]
     proven: bool = True
-
-
-@dataclass(frozen=True)
-class ColumnArrays:
-    """A program's costs, bounds and matrix (column by column) as arrays, read from HiGHS
-    once for the searches among some of its columns (each read copies the whole matrix:
-    about 0.05 s on a 5-post problem's 426,000 entries)."""
-
-    cost: np.ndarray
-    lower: np.ndarray
-    upper: np.ndarray
-    integrality: np.ndarray
-    row_lower: np.ndarray
-    row_upper: np.ndarray
-    start: np.ndarray
-    index: np.ndarray
-    value: np.ndarray
-
-    @classmethod
-    def of(cls, highs: highspy.Highs) -> ColumnArrays:
-        """The arrays of a program HiGHS has solved (it then holds the matrix by column)."""
-        program = highs.getLp()
-        matrix = program.a_matrix_
-        assert matrix.format_ == highspy.MatrixFormat.kColwise
-        return cls(cost=np.asarray(program.col_cost_), lower=np.asarray(program.col_lower_),
-                   upper=np.asarray(program.col_upper_),
-                   integrality=np.asarray(list(program.integrality_)),
-                   row_lower=np.asarray(program.row_lower_),
-                   row_upper=np.asarray(program.row_upper_), start=np.asarray(matrix.start_),
-                   index=np.asarray(matrix.index_), value=np.asarray(matrix.value_))
 
 
 class SecondmentMip:
