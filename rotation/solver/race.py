@@ -10,9 +10,12 @@ s, seed 41's in 6.5 s / not in 60; the balance of seeds 8, 26, 50, 65 and 70 in 
 run side by side, and the first proof ends both.
 
 The answer stays HiGHS's. Once CP-SAT has proven the optimum, HiGHS is stopped at its first
-plan that reaches it (at once if its plan in hand does). HiGHS replaces its plan only with a
-better one, so that plan is the one HiGHS alone would have ended with: the race changes when
-the answer comes, not what it is, and a reproducible run stays reproducible.
+plan that reaches it (at once if its plan in hand does), and whichever search ends first, the
+plan taken is HiGHS's first at the optimum: its plans come in the same order on every run,
+so the race changes when the answer comes, not what it is, and a reproducible run stays
+reproducible. (Not HiGHS's last plan: it may replace a plan by one of the same value a
+rounding error better in a continuous column, as it did at 17 pledged months short on the
+tight seed 65.)
 
 CP-SAT takes every column as a whole number (HiGHS leaves the chains' arcs and the months
 short continuous; with whole secondments they come out whole): every plan the rules allow
@@ -58,8 +61,8 @@ def cp_sat_copy(program: ColumnArrays, floor: float | None = None) -> cp_model.C
     starts = np.searchsorted(program.index[order], np.arange(len(program.row_lower) + 1))
     indices = program.columns[order].tolist()
     coefficients = np.round(program.value[order]).astype(np.int64).tolist()
-    for row, (low, up) in enumerate(zip(program.row_lower, program.row_upper,
-                                                    strict=True)):
+    bounds = zip(program.row_lower, program.row_upper, strict=True)
+    for row, (low, up) in enumerate(bounds):
         first, last = starts[row], starts[row + 1]
         expression = cp_model.LinearExpr.weighted_sum(
             [columns[j] for j in indices[first:last]], coefficients[first:last])
