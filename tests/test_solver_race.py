@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any
 
 import highspy
@@ -75,3 +77,31 @@ def test_a_program_cp_sat_cannot_state_is_highs_s_alone(
     found = mip.optimum(cover, 60, race=True)
     assert found is not None and found.proven and found.value == 32
     assert searched == []
+
+
+def test_a_stop_asked_as_cp_sat_starts_its_search_still_ends_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # CP-SAT takes seconds (4 to over 60) to prove seed 41's cover. The stop is asked while
+    # the search thread is past its last look and not yet searching (a stop CP-SAT does not
+    # hear): it is asked again until the search ends, so the race ends at once, unproven.
+    class Unheard(threading.Event):
+        def is_set(self) -> bool:
+            return False
+
+    mip, cover = _cover(41)
+    mip.optimum(cover, 0.01)  # (HiGHS now holds the cover's costs)
+    proof = race.ProofRace(mip.highs, 60, None)
+    proof._stopped = Unheard()
+    built = race.cp_sat_copy
+
+    def built_once_stopped(program: Any, floor: float | None = None) -> Any:
+        proof._stopped.wait()
+        time.sleep(0.3)
+        return built(program, floor)
+
+    monkeypatch.setattr(race, "cp_sat_copy", built_once_stopped)
+    proof.start()
+    started = time.monotonic()
+    proof.stop()
+    assert time.monotonic() - started < 2.5
+    assert proof.optimum is None

@@ -35,7 +35,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from rotation.solver.highs import ColumnArrays, run_interruptibly
-from rotation.solver.interrupt import new_solver
+from rotation.solver.interrupt import POLL_SECONDS, new_solver
 
 WHOLE = 1e-9
 """How far from a whole number a coefficient or bound may be and still count as one."""
@@ -90,6 +90,7 @@ class ProofRace:
         self._solver.parameters.max_time_in_seconds = max(0.01, seconds)
         self._thread: threading.Thread | None = None
         self._stopped = threading.Event()
+        self._ended = threading.Event()
         self.optimum: float | None = None
 
     @property
@@ -98,19 +99,37 @@ class ProofRace:
         return whole(self._program)
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._search, name="cp-sat proof", daemon=True)
+        self._thread = threading.Thread(target=self._run, name="cp-sat proof", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
-        """Stop the search if it is still running, and wait until it has."""
+        """Stop the search if it is still running, and wait until it has. The stop is asked
+        again at every wait: one asked just before CP-SAT starts its search goes unheard."""
         self._stopped.set()
-        self._solver.stop_search()
-        if self._thread is not None:
-            self._thread.join()
+        if self._thread is None:
+            return
+        interrupted = False
+        while True:
+            self._solver.stop_search()
+            try:
+                if self._ended.wait(POLL_SECONDS):
+                    break
+            except KeyboardInterrupt:  # (Ctrl-C again: the search is stopping already)
+                interrupted = True
+        self._thread.join()
+        if interrupted:
+            raise KeyboardInterrupt
+
+    def _run(self) -> None:
+        """The search's thread: ``_search``, then ``stop`` is told it has ended."""
+        try:
+            # Signals go to the main thread only: it is the one that handles Ctrl-C.
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            self._search()
+        finally:
+            self._ended.set()
 
     def _search(self) -> None:
-        # Signals go to the main thread only: it is the one that handles Ctrl-C.
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         model = cp_sat_copy(self._program, self._floor)
         if self._stopped.is_set():
             return  # (HiGHS ended while the model was built)
