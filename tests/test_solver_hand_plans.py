@@ -262,3 +262,82 @@ def test_the_reach_of_r8_r10_is_the_month_before_the_first_that_breaks_one(seed:
             for end in range(t, planner.last + 1):
                 reach = end if broken is None or broken > end else broken - 1
                 assert planner._r8_r9_r10_reach(p, t, end) == reach
+
+
+def _dear_first_on_a_tight_budget(budget: float = 40_000.0) -> Problem:
+    """One post for a year; the council may have one out, on ``budget`` a year. A (£5,000 a
+    month) comes first on the sheet, B (£3,000) second."""
+    return problem(posts=[post("P1")],
+                   candidates=[candidate("A", grade="HC9"), candidate("B", grade="HC7")],
+                   agencies=[agency("HC", max_concurrent=1, backfill_budget=budget)],
+                   grades=[grade("HC", "HC9", monthly_cost=5000.0),
+                           grade("HC", "HC7", monthly_cost=3000.0)],
+                   max_secondment_months=12)
+
+
+def test_the_thrifty_planner_buys_more_months_with_the_same_budget() -> None:
+    given = _dear_first_on_a_tight_budget()
+    # In sheet order A spends the year's budget in 8 months; nobody can follow.
+    plain = greedy_plan(given, stagger=True)
+    assert goal_terms(given, plain).vacant_post_months == 4
+    # The cheapest grade first: B holds the post all year for £36,000.
+    thrifty = greedy_plan(given, greedy.thrifty(given, [0.0, 0.0]), stagger=True)
+    assert [(s.person, s.start, s.end) for s in thrifty] == [("B", m("2027-04"), m("2028-03"))]
+    assert goal_terms(given, thrifty).vacant_post_months == 0
+    assert check_plan(given, thrifty).ok
+
+
+def test_the_thrifty_order_is_random_only_among_near_equal_costs() -> None:
+    near = _dear_first_on_a_tight_budget().model_copy(update={"grades": (
+        grade("HC", "HC9", monthly_cost=3000.0 + greedy.THRIFT_SPREAD / 2),
+        grade("HC", "HC7", monthly_cost=3000.0))})
+    far = _dear_first_on_a_tight_budget()
+    for given, dear_first_with in ((near, [0.0, 1.0]), (far, None)):
+        rank = greedy.thrifty(given, [0.0, 1.0])
+        assert (rank(0, 0) < rank(1, 0)) == (dear_first_with is not None)
+        rank = greedy.thrifty(given, [1.0, 0.0])
+        assert rank(1, 0) < rank(0, 0)
+
+
+def test_a_budget_may_bind_only_when_it_cannot_pay_for_the_dearest_all_year() -> None:
+    assert greedy.budget_may_bind(_dear_first_on_a_tight_budget(40_000.0))
+    # £60,000 pays for A all year: the order cannot matter.
+    assert not greedy.budget_may_bind(_dear_first_on_a_tight_budget(60_000.0))
+    no_budget = _dear_first_on_a_tight_budget().model_copy(
+        update={"agencies": (agency("HC", max_concurrent=1),)})
+    assert not greedy.budget_may_bind(no_budget)
+
+
+@pytest.mark.parametrize("budget, thrifty_plans", [(40_000.0, True), (60_000.0, False)])
+def test_thrifty_plans_are_among_the_hand_plans_where_a_budget_may_bind(
+        budget: float, thrifty_plans: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    # After the four fixed rankings, each random order is tried thrifty first, then as it is.
+    made: list[str] = []
+    real = greedy.thrifty
+
+    def noting(*args: Any) -> Any:
+        made.append("thrifty")
+        return real(*args)
+
+    monkeypatch.setattr(greedy, "thrifty", noting)
+    given = _dear_first_on_a_tight_budget(budget)
+    plans = list(islice(starting_plans(given, 0), 4 + 2 * greedy.PLEDGE_AWARE_AFTER))
+    assert len(made) == (greedy.PLEDGE_AWARE_AFTER if thrifty_plans else 0)
+    if thrifty_plans:  # sheet order, staggered, asks A first; the thrifty plans B
+        covers = [goal_terms(given, plan).vacant_post_months for plan in plans]
+        assert covers[1] == 4
+        assert covers[4] == covers[6] == 0
+
+
+def test_the_first_thrifty_plan_is_made_however_short_the_time_limit(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    made: list[str] = []
+    real = greedy.thrifty
+
+    def noting(*args: Any) -> Any:
+        made.append("thrifty")
+        return real(*args)
+
+    monkeypatch.setattr(greedy, "thrifty", noting)
+    assert _made(_dear_first_on_a_tight_budget(), 1e-6, monkeypatch) == 5
+    assert made == ["thrifty"]
