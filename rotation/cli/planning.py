@@ -198,8 +198,9 @@ def balance_bound_sentence(bound: float, balance: float) -> str:
 
 
 def _show_progress(progress: Progress) -> None:
-    if progress.stage == 0:
-        say(f"  {progress.elapsed:6.1f}s  starting plan (the best hand plan): "
+    if progress.stage == 0:  # the hand plan at once, then any rebuilt from it
+        how = "the best hand plan" if progress.elapsed == 0 else "the hand plan rebuilt in parts"
+        say(f"  {progress.elapsed:6.1f}s  starting plan ({how}): "
             f"{progress.value:g} vacant post-months; now searching for better")
         return
     say(f"  {progress.elapsed:6.1f}s  goal {progress.stage}/{progress.stages} "

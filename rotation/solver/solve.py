@@ -26,7 +26,7 @@ import math
 import os
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -42,7 +42,7 @@ from rotation.solver.domains import Domains, Pair, restrict_domains
 from rotation.solver.floor import FLOOR_SHARE, VacancyFloor
 from rotation.solver.funding import funded_from_solution
 from rotation.solver.goals import balance_value, goal_terms
-from rotation.solver.greedy import Effort, polish_plan, starting_plans
+from rotation.solver.greedy import Effort, budget_may_bind, polish_plan, starting_plans
 from rotation.solver.holders import Holders, best_holders
 from rotation.solver.interrupt import new_solver, solve_interruptibly
 from rotation.solver.model import BuiltModel, build_model
@@ -50,6 +50,7 @@ from rotation.solver.objective import GoalTier
 from rotation.solver.options import Progress, SolveOptions
 from rotation.solver.patterns import PATTERNED_GOALS, AgencyPatterns
 from rotation.solver.pricing import PricedMip
+from rotation.solver.rebuild import rebuilt_plans
 from rotation.solver.relaxation import Relaxation, restricted_model, solve_relaxation
 from rotation.solver.secondment_mip import INTEGRAL, MAX_COLUMNS, SecondmentMip, column_count
 from rotation.solver.shortlist import too_large
@@ -79,6 +80,19 @@ first thrifty one (``greedy.thrifty``, the fifth): on the generated tight 60-pos
 where only the first four fitted the share of a 60 s limit, it has 280 vacant post-months
 against 293. At most as many as the 25 random orders made before thrifty plans were tried,
 with a thrifty plan each (S: every plan in 0.1 s)."""
+
+REBUILD_SHARE, REBUILD_MOST_SIZE = 0.15, 100_000
+"""A large problem (see ``shortlist``) of at most ``REBUILD_MOST_SIZE`` pair-months (every
+month R2-R4 allow each person in each post), where a budget may bind (see
+``greedy.budget_may_bind``), has its hand plan rebuilt in parts (see ``rebuild``) for
+``REBUILD_SHARE`` of the time limit, counted in the hand planner's steps; the search has the
+rest. Measured on the generated tight 20-post instances (52,000 pair-months; 30 s): CP-SAT's
+cover stage found no better cover than the thrifty hand plans in its time; with the
+rebuilding the plans have 84, 97, 74, 74 and 99 vacant post-months on seeds 1, 2, 11, 12 and
+3 instead of 92, 98, 77, 79 and 104. On the 150-post national one (127,000) the rounds took
+its hand plan from 722 to 719 but the search then found nothing better (708 without them),
+and on the 60-post one (637,000) they found no better cover."""
+
 
 HAND_PLAN_STEPS_PER_SECOND = 500_000
 """The hand planner's steps (``greedy.Effort``) in a second, as measured on the 2-core
@@ -307,11 +321,26 @@ def solve(problem: Problem, options: SolveOptions,
                              value=hand_plan.goals.vacant_post_months,
                              bound=0, elapsed=0.0, time_left=options.time_limit))
     floor = None
+    search_options = options
     try:
         # A problem too large to model whole gets a floor on its vacancies, worked out on
         # the other core while this one builds the model (see ``floor``).
         whole = restrict_domains(problem, frozenset(), [])
         floor = VacancyFloor.start(problem, whole) if too_large(whole) else None
+        if (hand_plan is not None and too_large(whole) and budget_may_bind(problem)
+                and sum(len(months) for months in whole.values()) <= REBUILD_MOST_SIZE):
+            # The hand plan rebuilt in parts, in a share of the search's time (see
+            # ``rebuild``); a plan it finds stands if Ctrl-C stops the rest.
+            search_options = replace(options, time_limit=(1 - REBUILD_SHARE)
+                                     * options.time_limit)
+            steps = round(HAND_PLAN_STEPS_PER_SECOND * REBUILD_SHARE * options.time_limit)
+            for rebuilt in rebuilt_plans(problem, hand_plan.secondments, options.seed, steps):
+                hand_plan = HandPlan(rebuilt.secondments, rebuilt.goals)
+                if on_progress is not None:
+                    on_progress(Progress(goal="cover", stage=0, stages=0,
+                                         value=rebuilt.goals.vacant_post_months, bound=0,
+                                         elapsed=time.monotonic() - started,
+                                         time_left=options.time_limit))
         start = hand_plan.secondments if hand_plan is not None else ()
         built = build_model(problem, previous=options.previous,
                             shortlist_keeping=_pairs_of(problem, (*start, *options.previous)))
@@ -342,8 +371,8 @@ def solve(problem: Problem, options: SolveOptions,
         built.model.cp.add(cover.total.expr() >= vacancy_floor)
 
     search_started = time.monotonic()
-    deadline = search_started + options.time_limit
-    stages = _Stages(built, options, workers, deadline, on_progress, hint,
+    deadline = search_started + search_options.time_limit
+    stages = _Stages(built, search_options, workers, deadline, on_progress, hint,
                      whole if built.shortlist is not None else None)
     outcome = stages.run()
     common["reproducible"] = (options.reproducible and not stages.clock_stopped
