@@ -308,10 +308,8 @@ def test_a_budget_may_bind_only_when_it_cannot_pay_for_the_dearest_all_year() ->
     assert not greedy.budget_may_bind(no_budget)
 
 
-@pytest.mark.parametrize("budget, thrifty_plans", [(40_000.0, True), (60_000.0, False)])
-def test_thrifty_plans_are_among_the_hand_plans_where_a_budget_may_bind(
-        budget: float, thrifty_plans: bool, monkeypatch: pytest.MonkeyPatch) -> None:
-    # After the four fixed rankings, each random order is tried thrifty first, then as it is.
+def _noting_thrifty_plans(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """A list that gains an entry each time a thrifty ranking is made."""
     made: list[str] = []
     real = greedy.thrifty
 
@@ -320,6 +318,14 @@ def test_thrifty_plans_are_among_the_hand_plans_where_a_budget_may_bind(
         return real(*args)
 
     monkeypatch.setattr(greedy, "thrifty", noting)
+    return made
+
+
+@pytest.mark.parametrize("budget, thrifty_plans", [(40_000.0, True), (60_000.0, False)])
+def test_thrifty_plans_are_among_the_hand_plans_where_a_budget_may_bind(
+        budget: float, thrifty_plans: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    # After the four fixed rankings, each random order is tried thrifty first, then as it is.
+    made = _noting_thrifty_plans(monkeypatch)
     given = _dear_first_on_a_tight_budget(budget)
     plans = list(islice(starting_plans(given, 0), 4 + 2 * greedy.PLEDGE_AWARE_AFTER))
     assert len(made) == (greedy.PLEDGE_AWARE_AFTER if thrifty_plans else 0)
@@ -331,13 +337,6 @@ def test_thrifty_plans_are_among_the_hand_plans_where_a_budget_may_bind(
 
 def test_the_first_thrifty_plan_is_made_however_short_the_time_limit(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    made: list[str] = []
-    real = greedy.thrifty
-
-    def noting(*args: Any) -> Any:
-        made.append("thrifty")
-        return real(*args)
-
-    monkeypatch.setattr(greedy, "thrifty", noting)
+    made = _noting_thrifty_plans(monkeypatch)
     assert _made(_dear_first_on_a_tight_budget(), 1e-6, monkeypatch) == 5
     assert made == ["thrifty"]

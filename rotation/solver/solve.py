@@ -335,8 +335,10 @@ def solve(problem: Problem, options: SolveOptions,
                                      * options.time_limit)
             steps = round(HAND_PLAN_STEPS_PER_SECOND * REBUILD_SHARE * options.time_limit)
             for rebuilt in rebuilt_plans(problem, hand_plan.secondments, options.seed, steps):
+                fewer = (rebuilt.goals.vacant_post_months
+                         < hand_plan.goals.vacant_post_months)
                 hand_plan = HandPlan(rebuilt.secondments, rebuilt.goals)
-                if on_progress is not None:
+                if on_progress is not None and fewer:  # (said in vacant post-months)
                     on_progress(Progress(goal="cover", stage=0, stages=0,
                                          value=rebuilt.goals.vacant_post_months, bound=0,
                                          elapsed=time.monotonic() - started,
