@@ -446,6 +446,14 @@ def budget_may_bind(problem: Problem) -> bool:
     return False
 
 
+def random_order(draw: Sequence[float]) -> Preference:
+    """Candidates in the random order ``draw`` (a number from 0 to 1 each) gives."""
+    def drawn(p: int, q: int) -> float:
+        return draw[p]
+
+    return drawn
+
+
 def thrifty(problem: Problem, draw: Sequence[float]) -> Preference:
     """The cheapest grades first: candidate p's monthly cost in pounds, plus ``draw[p]``
     (from 0 to 1) times ``THRIFT_SPREAD``, so that candidates whose costs are close are asked
@@ -513,8 +521,4 @@ def starting_plans(problem: Problem, seed: int, effort: Effort | None = None
         if thrift:
             yield greedy_plan(problem, thrifty(problem, draw), domains, stagger=True,
                               effort=effort)
-
-        def shuffled(p: int, q: int, draw: list[float] = draw) -> float:
-            return draw[p]
-
-        yield greedy_plan(problem, shuffled, domains, stagger=True, effort=effort)
+        yield greedy_plan(problem, random_order(draw), domains, stagger=True, effort=effort)

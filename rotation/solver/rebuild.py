@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from rotation.checker import plan_breaches
 from rotation.domain import Problem, Secondment
 from rotation.plan import GoalTerms
-from rotation.solver.domains import restrict_domains
+from rotation.solver.domains import Domains, restrict_domains
 from rotation.solver.goals import balance_value, goal_terms
-from rotation.solver.greedy import Effort, Preference, greedy_plan, thrifty
+from rotation.solver.greedy import Effort, greedy_plan, random_order, thrifty
 
 AGENCY_SHARE = 0.6
 """In a round that takes out one agency's secondments (the agency of one of the plan's new
@@ -63,12 +63,14 @@ def rank(problem: Problem, goals: GoalTerms) -> tuple[int, int, float]:
 
 
 def rebuilt_plans(problem: Problem, plan: tuple[Secondment, ...], seed: int, steps: int,
-                  effort: Effort | None = None) -> Iterator[Rebuilt]:
+                  effort: Effort | None = None, domains: Domains | None = None
+                  ) -> Iterator[Rebuilt]:
     """Each better plan found by rebuilding ``plan`` in parts, until the hand planner has
     taken ``steps`` (added to ``effort``) or no vacant month and no pledged month short is
     left. Plans no worse than the best so far replace it silently (the search may move
     along equally good plans); only strictly better ones are yielded, each checked against
-    every rule first."""
+    every rule first. ``domains``: the months each pair may have under R2-R4, when already
+    worked out."""
     effort = effort if effort is not None else Effort()
     rng = random.Random(seed)
     agreed = list(problem.existing)
@@ -79,7 +81,8 @@ def rebuilt_plans(problem: Problem, plan: tuple[Secondment, ...], seed: int, ste
     best_goals = goal_terms(problem, plan)
     best_rank = rank(problem, best_goals)
     keep = {(s.person, s.post, s.start, s.end) for s in agreed}
-    domains = restrict_domains(problem, frozenset(), [])  # (agreed secondments aside)
+    if domains is None:  # (they do not depend on agreed secondments)
+        domains = restrict_domains(problem, frozenset(), [])
     start = effort.steps
     count = 0
     while effort.steps - start < steps and best_rank[:2] != (0, 0):
@@ -106,7 +109,7 @@ def rebuilt_plans(problem: Problem, plan: tuple[Secondment, ...], seed: int, ste
         draw = [rng.random() for _ in problem.candidates]
         kept = [s.model_copy(update={"existing": True}) for s in new if s not in gone]
         part = problem.model_copy(update={"existing": (*agreed, *kept)})
-        ranking = thrifty(part, draw) if rng.random() < 0.5 else _shuffled(draw)
+        ranking = thrifty(part, draw) if rng.random() < 0.5 else random_order(draw)
         filled = greedy_plan(part, ranking, domains, stagger=True, effort=effort)
         candidate = tuple(s if (s.person, s.post, s.start, s.end) in keep
                           else s.model_copy(update={"existing": False}) for s in filled)
@@ -122,10 +125,3 @@ def rebuilt_plans(problem: Problem, plan: tuple[Secondment, ...], seed: int, ste
         best, best_goals, best_rank = candidate, goals, candidate_rank
         yield Rebuilt(best, best_goals, count)
 
-
-def _shuffled(draw: list[float]) -> Preference:
-    """Candidates in the random order ``draw`` gives."""
-    def ranking(p: int, q: int) -> float:
-        return draw[p]
-
-    return ranking

@@ -50,6 +50,7 @@ from rotation.solver.objective import GoalTier
 from rotation.solver.options import Progress, SolveOptions
 from rotation.solver.patterns import PATTERNED_GOALS, AgencyPatterns
 from rotation.solver.pricing import PricedMip
+from rotation.solver.rebuild import rank as plan_rank
 from rotation.solver.rebuild import rebuilt_plans
 from rotation.solver.relaxation import Relaxation, restricted_model, solve_relaxation
 from rotation.solver.secondment_mip import INTEGRAL, MAX_COLUMNS, SecondmentMip, column_count
@@ -334,7 +335,8 @@ def solve(problem: Problem, options: SolveOptions,
             search_options = replace(options, time_limit=(1 - REBUILD_SHARE)
                                      * options.time_limit)
             steps = round(HAND_PLAN_STEPS_PER_SECOND * REBUILD_SHARE * options.time_limit)
-            for rebuilt in rebuilt_plans(problem, hand_plan.secondments, options.seed, steps):
+            for rebuilt in rebuilt_plans(problem, hand_plan.secondments, options.seed, steps,
+                                         domains=whole):
                 fewer = (rebuilt.goals.vacant_post_months
                          < hand_plan.goals.vacant_post_months)
                 hand_plan = HandPlan(rebuilt.secondments, rebuilt.goals)
@@ -539,7 +541,7 @@ def _hand_plan(problem: Problem, options: SolveOptions) -> HandPlan | None:
     best: tuple[tuple[int, int, float], HandPlan] | None = None
     for count, plan in enumerate(starting_plans(problem, options.seed, effort), start=1):
         goals = goal_terms(problem, plan)
-        rank = (*_ranks(goals), balance_value(problem.settings, goals))
+        rank = plan_rank(problem, goals)
         if best is None or rank < best[0]:
             best = (rank, HandPlan(plan, goals))
         if count >= MAX_HAND_PLANS or (count >= MIN_HAND_PLANS and effort.steps > steps):
