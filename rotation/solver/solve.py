@@ -327,8 +327,9 @@ def solve(problem: Problem, options: SolveOptions,
         # A problem too large to model whole gets a floor on its vacancies, worked out on
         # the other core while this one builds the model (see ``floor``).
         whole = restrict_domains(problem, frozenset(), [])
-        floor = VacancyFloor.start(problem, whole) if too_large(whole) else None
-        if (hand_plan is not None and too_large(whole) and budget_may_bind(problem)
+        large = too_large(whole)
+        floor = VacancyFloor.start(problem, whole) if large else None
+        if (hand_plan is not None and large and budget_may_bind(problem)
                 and sum(len(months) for months in whole.values()) <= REBUILD_MOST_SIZE):
             # The hand plan rebuilt in parts, in a share of the search's time (see
             # ``rebuild``); a plan it finds stands if Ctrl-C stops the rest.
