@@ -234,9 +234,11 @@ def test_the_last_end_r11_allows_is_where_its_check_starts_failing(seed: int) ->
     last = planner.last
     for p in range(len(planner.problem.candidates)):
         for t in planner.horizon:
+            until = planner._r11_reach(p, t, last)
             if not planner._r11_person(p, t, t):
+                assert until is None
                 continue
-            until = planner._r11_last_end(p, t, last)
+            assert until is not None
             assert [end <= until for end in range(t, last + 1)] == \
                 [planner._r11_person(p, t, end) for end in range(t, last + 1)]
 

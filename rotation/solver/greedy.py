@@ -124,6 +124,7 @@ class _Greedy:
             self.limits.append((candidate.agency, problem.most_out(candidate.agency), budget,
                                 monthly_pence(problem, candidate)))
         self.people = [c.person for c in problem.candidates]
+        self.longest = [longest_run(problem, p) for p in range(len(problem.candidates))]
         self.person_index = {person: i for i, person in enumerate(self.people)}
         self.year_of = {t: financial_year(t) for t in self.horizon}
         self.post_index = {post.post: i for i, post in enumerate(problem.posts)}
@@ -160,18 +161,21 @@ class _Greedy:
         post_allows: dict[Month, bool] = {}
         # The first month from t on that would break R8-R10, by agency and grade: likewise.
         agency_breaks: dict[tuple[str, int, int | None, int], Month | None] = {}
+        effort, domains, last = self.effort, self.domains, self.last
         for p in self._ranked(q):
-            months = self.domains[(p, q)]
-            self.effort.steps += 1
-            if t not in months or not self._r11_person(p, t, t):
+            months = domains[(p, q)]
+            effort.steps += 1
+            if t not in months:
+                continue
+            person_ends = self._r11_reach(p, t, last)
+            if person_ends is None:
                 continue  # (R11 only grows stricter with the length)
-            longest = min(t + longest_run(self.problem, p) - 1, months[-1])
+            longest = min(t + self.longest[p] - 1, months[-1])
             if not self.stagger:
                 if self._allowed(p, q, t, longest):
                     self._commit_new(p, q, t, longest)
                     return
                 continue
-            person_ends = self._r11_last_end(p, t, longest)
             limits = self.limits[p]  # (the same for everyone of an agency and grade)
             if limits not in agency_breaks:
                 agency_breaks[limits] = self._r8_r9_r10_break(limits, t, self.last)
@@ -246,15 +250,23 @@ class _Greedy:
         cooling = self.settings.cooling_off_months
         return all(start >= b + 1 + cooling or a >= end + 1 + cooling for a, b in mine)
 
-    def _r11_last_end(self, p: int, start: Month, until: Month) -> Month:
-        """The last month up to ``until`` a secondment of p from ``start`` may run to under
-        R11, given that one may start then (``_r11_person(p, start, start)``): every end
-        keeps it up to the month before the first of p's other secondments it would come too
-        close to."""
+    def _r11_reach(self, p: int, start: Month, until: Month) -> Month | None:
+        """R11 for a secondment of p from ``start``: None when none may start then
+        (``_r11_person(p, start, start)`` fails); otherwise the last month up to ``until`` it
+        may run to, the month before the first of p's other secondments it would come too
+        close to. One pass over p's secondments: the hand planner asks this of every
+        candidate it looks at."""
+        mine = self.ledger.by_person.get(self.people[p], ())
+        if len(mine) >= self.settings.max_secondments_per_person:
+            return None
         cooling = self.settings.cooling_off_months
-        ends = [a - 1 - cooling for a, b in self.ledger.by_person.get(self.people[p], ())
-                if start < b + 1 + cooling]
-        return min(ends, default=until)
+        reach = until
+        for a, b in mine:
+            if start < b + 1 + cooling:  # (not over, cooling-off included, by ``start``)
+                if a < start + 1 + cooling:
+                    return None  # too close to ``start`` itself
+                reach = min(reach, a - 1 - cooling)
+        return reach
 
     def _r1_r6_r7_post(self, q: int, start: Month, end: Month) -> bool:
         """R1/R6: apart from others by a vacant month, or a handover overlap; R7 staggering."""
