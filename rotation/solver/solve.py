@@ -82,15 +82,18 @@ where only the first four fitted the share of a 60 s limit, it has 280 vacant po
 against 293. At most as many as the 25 random orders made before thrifty plans were tried,
 with a thrifty plan each (S: every plan in 0.1 s)."""
 
-REBUILD_SHARE, REBUILD_MOST_SIZE = 0.15, 100_000
+REBUILD_SHARE, REBUILD_MOST_SIZE = 0.5, 100_000
 """A large problem (see ``shortlist``) of at most ``REBUILD_MOST_SIZE`` pair-months (every
 month R2-R4 allow each person in each post), where a budget may bind (see
 ``greedy.budget_may_bind``), has its hand plan rebuilt in parts (see ``rebuild``) for
 ``REBUILD_SHARE`` of the time limit, counted in the hand planner's steps; the search has the
 rest. Measured on the generated tight 20-post instances (52,000 pair-months; 30 s): CP-SAT's
 cover stage found no better cover than the thrifty hand plans in its time; with the
-rebuilding the plans have 84, 97, 74, 74 and 99 vacant post-months on seeds 1, 2, 11, 12 and
-3 instead of 92, 98, 77, 79 and 104. On the 150-post national one (127,000) the rounds took
+rebuilding for 15 % of the limit the plans had 84, 97, 74, 74 and 99 vacant post-months on
+seeds 1, 2, 11, 12 and 3 instead of 92, 98, 77, 79 and 104, and the rounds were still finding
+better plans when they stopped; for half of it, 79, 96, 73, 72 and 95 (30 % of it: 83, 96,
+73, 73 and 95; 70 %: 79, 96, 73, 71 and 94, little more for leaving the search under a
+third of the limit). On the 150-post national one (127,000) the rounds took
 its hand plan from 722 to 719 but the search then found nothing better (708 without them),
 and on the 60-post one (637,000) they found no better cover."""
 
