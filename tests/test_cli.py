@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -72,6 +74,38 @@ def test_solve_writes_a_plan_that_check_accepts(small_input: Path, small_plan: P
     assert summary["status"] in ("OPTIMAL", "FEASIBLE")
     code, output = run("check", small_input, small_plan)
     assert code == 0, output
+
+
+def test_solve_says_the_seconds_the_planner_waited_from_the_start(
+        small_input: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The times on the terminal count from when planning began, not from the search's start
+    (which on a large problem follows seconds of hand plans, rebuilding and model build)."""
+    import rotation.solver as solver_package
+    from rotation.domain import Problem
+    from rotation.plan import SolveResult
+    from rotation.solver.options import Progress, SolveOptions
+
+    real_solve = solver_package.solve
+
+    def slow_to_search(problem: Problem, options: SolveOptions,
+                       on_progress: Callable[[Progress], None] | None = None) -> SolveResult:
+        assert on_progress is not None
+        on_progress(Progress(goal="cover", stage=0, stages=0, value=9, bound=0,
+                             elapsed=0.0, time_left=options.time_limit))
+        time.sleep(0.6)  # the rebuilding and the model build, before the search's clock
+        on_progress(Progress(goal="cover", stage=1, stages=3, value=8, bound=0,
+                             elapsed=0.0, time_left=options.time_limit))
+        result = real_solve(problem, options)
+        return result.model_copy(update={"solve_seconds": 0.01})
+
+    monkeypatch.setattr(solver_package, "solve", slow_to_search)
+    code, output = run("solve", small_input, "-o", tmp_path / "plan.xlsx", "--workers", "1")
+    assert code == 0, output
+    said = [float(t) for t in re.findall(r"^\s+(\d+\.\d)s  ", output, re.MULTILINE)]
+    waited = re.search(r"^Plan .* in (\d+\.\d)s:", output, re.MULTILINE)
+    assert waited is not None, output
+    assert len(said) == 2 and said[0] < 0.5 <= said[1], output
+    assert float(waited.group(1)) >= said[1], output
 
 
 def test_check_names_the_rule_a_hand_edit_breaks(small_input: Path, small_plan: Path,
