@@ -178,7 +178,7 @@ class _Greedy:
                 continue
             limits = self.limits[p]  # (the same for everyone of an agency and grade)
             if limits not in agency_breaks:
-                agency_breaks[limits] = self._r8_r9_r10_break(limits, t, self.last)
+                agency_breaks[limits] = self._r8_r9_r10_break(limits, t, last)
             broken = agency_breaks[limits]
             reach = longest if broken is None or broken > longest else broken - 1
             for end in range(reach, t - 1, -1):
@@ -410,7 +410,7 @@ class _Greedy:
         committed so far (R2-R5, R8-R11; the post's own rules are the months')."""
         months = self.domains.get((p, q))
         return (months is not None and months[0] <= start and end <= months[-1]
-                and end - start + 1 <= longest_run(self.problem, p)
+                and end - start + 1 <= self.longest[p]
                 and self._r11_person(p, start, end)
                 and self._r8_r9_r10_reach(p, start, end) == end)
 
