@@ -17,7 +17,8 @@ from rotation.domain import Secondment
 from rotation.generate import generate_problem
 from rotation.solver import SolveOptions, secondment_mip, solve
 from rotation.solver.model import build_model
-from rotation.solver.secondment_mip import SecondmentMip
+from rotation.samples import highland_problem
+from rotation.solver.secondment_mip import RuleRows, SecondmentMip
 from rotation.solver.stability import complete_hint, hint_previous
 from tests.searches import searched_goals
 from tests.test_solver_properties import proven_random_problems
@@ -48,6 +49,44 @@ def test_the_relaxation_never_promises_more_than_the_rules_allow() -> None:
             mip.keep(tier, value)
         compared += 1
     assert compared >= 30  # enough problems had a proven plan to mean something
+
+
+@pytest.mark.parametrize("implied_holding", [True, False])
+def test_the_rule_rows_made_all_at_once_are_those_made_secondment_by_secondment(
+        implied_holding: bool) -> None:
+    # The rows in the order a column-by-column pass first meets them, each row's entries by
+    # column, the same values: HiGHS gets the same program (its path depends on the order).
+    highland = highland_problem()
+    twice = highland.model_copy(update={"settings": highland.settings.model_copy(
+        update={"max_secondments_per_person": 2, "cooling_off_months": 0})})
+    problems = [highland, twice, _tight(),
+                generate_problem(posts=5, candidates=20, months=36, seed=3, tight=False)]
+    seen: set[str] = set()
+    for problem_ in problems:
+        mip = SecondmentMip.of(build_model(problem_).model)
+        assert mip is not None
+        rules = RuleRows(problem_, mip.model.variables.stints, implied_holding=implied_holding)
+        short = {code: len(mip.columns) + i for i, code in enumerate(rules.owed)}
+        expected: dict[str, dict[Any, dict[int, float]]] = {kind: {} for kind in rules.KINDS}
+        for code in rules.owed:
+            expected["pledged"][("pledged", code)] = {}
+        for j, c in enumerate(mip.columns):
+            for key, value in rules.terms(c.person, c.start, c.end):
+                expected[str(key[0])].setdefault(key, {})[j] = value
+        for code, column in short.items():
+            expected["pledged"][("pledged", code)][column] = 1.0
+        people, _posts, starts, ends = np.array(mip.columns).T
+        for kind in rules.KINDS:
+            keys, rows = rules.rows(kind, people, starts, ends, short)
+            made = {key: dict(zip(rows.columns[rows.starts[i]:rows.starts[i + 1]].tolist(),
+                                  rows.values[rows.starts[i]:rows.starts[i + 1]].tolist(),
+                                  strict=True))
+                    for i, key in enumerate(keys)}
+            assert list(made) == list(expected[kind]), kind
+            for key, entries in made.items():
+                assert list(entries.items()) == list(expected[kind][key].items()), key
+            seen.update([kind] if keys else [])
+    assert seen == set(RuleRows.KINDS)  # every kind of row was compared
 
 
 def _tight() -> Any:

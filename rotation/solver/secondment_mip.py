@@ -29,6 +29,7 @@ import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import highspy
 import numpy as np
@@ -80,9 +81,9 @@ that leaves out few is the whole search again (measured on a tight S instance's 
 columns of 3,371 left out, 12.6 s, then 10.6 s for the whole model)."""
 
 
-@dataclass(frozen=True)
-class Column:
-    """One possible secondment: a pair (indices) and its first and last month."""
+class Column(NamedTuple):
+    """One possible secondment: a pair (indices) and its first and last month (a tuple: a
+    5-post problem has 12,000 of them, made in a blink)."""
 
     person: int
     post: int
@@ -433,22 +434,20 @@ class SecondmentMip:
 
         # R8-R11 and the pledges (see ``RuleRows``), in a fixed order of kinds.
         rules = RuleRows(problem, variables.stints)
-        by_kind: dict[str, dict[RowKey, dict[int, float]]] = {
-            kind: defaultdict(dict) for kind in RuleRows.KINDS}
-        for code in rules.owed:  # in the agencies' order
-            by_kind["pledged"][("pledged", code)] = {}
-        for j, c in enumerate(self.columns):
-            for key, coefficient in rules.terms(c.person, c.start, c.end):
-                by_kind[str(key[0])][key][j] = coefficient
         short: dict[int, float] = {}
         for code in rules.owed:  # the pledge goal: pledged months short
             (s,) = self._add_columns(1, upper=rules.owed[code])
             short[s] = 1
             self.short_columns[code] = s
-            by_kind["pledged"][("pledged", code)][s] = 1
+        people, _posts, starts, ends = np.array(self.columns, dtype=np.int64).reshape(-1, 4).T
         for kind in RuleRows.KINDS:
-            for key, terms in by_kind[kind].items():
-                self._add_row(terms, *rules.bounds(key))
+            keys, rows = rules.rows(kind, people, starts, ends, self.short_columns)
+            lower, upper = zip(*(rules.bounds(key) for key in keys), strict=True) \
+                if keys else ((), ())
+            self.highs.addRows(len(keys), np.array(lower, dtype=np.float64),
+                               np.array(upper, dtype=np.float64), len(rows.columns),
+                               rows.starts[:-1].astype(np.int32),
+                               rows.columns.astype(np.int32), rows.values)
         self.goals["pledges"] = (short, 0.0)
 
 
@@ -509,6 +508,65 @@ class RuleRows:
             terms.append((("pledged", code), float(len(months))))
         return terms
 
+    def rows(self, kind: str, people: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+             short: dict[str, int]) -> tuple[list[RowKey], Rows]:
+        """The rows of one kind for many secondments at once (column j a secondment of
+        ``people[j]`` from ``starts[j]`` to ``ends[j]``; ``short`` the months-short column of
+        each owing agency): what ``terms`` gives each of them, gathered by row. The rows come
+        in the order a column-by-column pass first meets them, each row's entries by column,
+        so that HiGHS gets the same program whichever way it was made (its path depends on
+        the order)."""
+        problem = self.problem
+        agencies = sorted({c.agency for c in problem.candidates})
+        agency = np.array([agencies.index(c.agency) for c in problem.candidates],
+                          dtype=np.int64)[people]
+        if kind == "pledged":  # one row per owing agency, in the agencies' order
+            lengths = (ends - starts + 1).astype(np.float64)
+            parts = [(np.flatnonzero(agency == agencies.index(code)) if code in agencies
+                      else np.zeros(0, dtype=np.int64), code) for code in self.owed]
+            columns = [np.append(chosen, short[code]) for chosen, code in parts]
+            values = [np.append(lengths[chosen], 1.0) for chosen, _ in parts]
+            return ([("pledged", code) for code in self.owed],
+                    Rows.of_parts(columns, values))
+        if kind == "person":
+            free = np.array(sorted(self.free), dtype=np.int64)
+            chosen = np.flatnonzero(np.isin(people, free))
+            keys, rows = Rows.first_seen(people[chosen], chosen, np.ones(len(chosen)))
+            return [("person", int(p)) for p in keys], rows
+        # The months of every secondment, column by column.
+        lengths = ends - starts + 1
+        column = np.repeat(np.arange(len(people)), lengths)
+        month = (np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+                 + starts[column])
+        first = int(month.min()) if len(month) else 0
+        span = int(month.max()) - first + 1 if len(month) else 1
+        if kind == "holding":
+            chosen = np.arange(len(column)) if self.implied_holding \
+                else np.flatnonzero(~np.isin(people[column], sorted(self.free)))
+            codes = people[column[chosen]] * span + month[chosen] - first
+            keys, rows = Rows.first_seen(codes, column[chosen], np.ones(len(chosen)))
+            return [("holding", int(k // span), int(k % span) + first) for k in keys], rows
+        if kind == "out":
+            codes = agency[column] * span + month - first
+            keys, rows = Rows.first_seen(codes, column, np.ones(len(column)))
+            return [("out", agencies[int(k // span)], int(k % span) + first)
+                    for k in keys], rows
+        if kind != "spend":
+            raise ValueError(f"not a kind of rule row: {kind}")
+        years = np.array([financial_year(t) for t in range(first, first + span)],
+                         dtype=np.int64)
+        year = years[month - first]
+        low, count = int(years.min()), int(years.max() - years.min()) + 1
+        budgeted = np.isin(agency[column], [agencies.index(code) for code in self.budgeted
+                                            if code in agencies])
+        # One entry per secondment and year: its months there at its grade's monthly cost.
+        pairs, months = np.unique(column[budgeted] * count + year[budgeted] - low,
+                                  return_counts=True)
+        chosen, in_year = pairs // count, pairs % count
+        pence = np.array(self.pence, dtype=np.float64)[people[chosen]] * months
+        keys, rows = Rows.first_seen(agency[chosen] * count + in_year, chosen, pence)
+        return [("spend", agencies[int(k // count)], int(k % count) + low) for k in keys], rows
+
     def bounds(self, key: RowKey) -> tuple[float, float]:
         """A row's lower and upper bound."""
         kind = key[0]
@@ -526,6 +584,39 @@ class RuleRows:
         if kind == "pledged":
             return self.owed[str(key[1])], math.inf
         raise ValueError(f"not a rule row: {key}")
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Rows of a program by their entries: row i's columns and values are
+    ``columns[starts[i]:starts[i + 1]]`` and ``values[...]`` (``starts`` ends with the count)."""
+
+    starts: np.ndarray
+    columns: np.ndarray
+    values: np.ndarray
+
+    @classmethod
+    def first_seen(cls, keys: np.ndarray, columns: np.ndarray, values: np.ndarray
+                   ) -> tuple[np.ndarray, Rows]:
+        """Entries (each the row's key, its column and value, in the order a column-by-column
+        pass meets them) gathered by row: the rows' keys in the order first met, and the
+        rows, each row's entries in the order given."""
+        unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        met = np.argsort(first, kind="stable")
+        rank = np.empty(len(unique), dtype=np.int64)
+        rank[met] = np.arange(len(unique))
+        row = rank[inverse]
+        order = np.argsort(row, kind="stable")
+        starts = np.searchsorted(row[order], np.arange(len(unique) + 1))
+        return unique[met], cls(starts, columns[order], values[order])
+
+    @classmethod
+    def of_parts(cls, columns: Sequence[np.ndarray], values: Sequence[np.ndarray]) -> Rows:
+        """Rows given one by one, as their columns and values."""
+        sizes = [len(part) for part in columns]
+        starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        return cls(starts, np.concatenate([np.zeros(0, dtype=np.int64), *columns]),
+                   np.concatenate([np.zeros(0), *values]))
 
 
 def _mip_highs() -> highspy.Highs:
