@@ -15,9 +15,9 @@ import pytest
 from rotation.checker import check_plan
 from rotation.domain import Secondment
 from rotation.generate import generate_problem
+from rotation.samples import highland_problem
 from rotation.solver import SolveOptions, secondment_mip, solve
 from rotation.solver.model import build_model
-from rotation.samples import highland_problem
 from rotation.solver.secondment_mip import RuleRows, SecondmentMip
 from rotation.solver.stability import complete_hint, hint_previous
 from tests.searches import searched_goals
