@@ -108,6 +108,41 @@ def test_solve_says_the_seconds_the_planner_waited_from_the_start(
     assert float(waited.group(1)) >= said[1], output
 
 
+@pytest.mark.parametrize("shortlisted, outlasts", [(True, True), (True, False),
+                                                    (False, True)])
+def test_solve_says_why_a_large_problem_outlasted_its_time_limit(
+        small_input: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        shortlisted: bool, outlasts: bool) -> None:
+    """On a large problem the hand plans and the model build come before the search that
+    --time-limit counts: when planning outlasts the limit, the terminal says why (and only
+    then, and only for a large problem, planned on a shortlist)."""
+    import rotation.solver as solver_package
+    from rotation.domain import Problem
+    from rotation.plan import SolveResult
+    from rotation.solver.options import Progress, SolveOptions
+
+    real_solve = solver_package.solve
+
+    def slow_to_search(problem: Problem, options: SolveOptions,
+                       on_progress: Callable[[Progress], None] | None = None) -> SolveResult:
+        result = real_solve(problem, options)
+        if outlasts:
+            time.sleep(options.time_limit + 1.2)  # the hand plans and the model build
+        return result.model_copy(update={
+            "solve_seconds": 0.4, "shortlist": "each candidate was considered for their "
+            "2 best-matched posts" if shortlisted else None})
+
+    monkeypatch.setattr(solver_package, "solve", slow_to_search)
+    code, output = run("solve", small_input, "-o", tmp_path / "plan.xlsx", "--workers", "1",
+                       "--time-limit", "1")
+    assert code == 0, output
+    said = re.search(r"^Note: planning took (\d+\.\d)s, the search 0\.4s of it: "
+                     r"--time-limit counts the search", output, re.MULTILINE)
+    assert (said is not None) == (shortlisted and outlasts), output
+    if said is not None:
+        assert float(said.group(1)) >= 2.2, output
+
+
 def test_check_names_the_rule_a_hand_edit_breaks(small_input: Path, small_plan: Path,
                                                   tmp_path: Path) -> None:
     book = load_workbook(small_plan)
