@@ -76,14 +76,16 @@ def test_the_rule_rows_made_all_at_once_are_those_made_secondment_by_secondment(
         for code, column in short.items():
             expected["pledged"][("pledged", code)][column] = 1.0
         people, _posts, starts, ends = np.array(mip.columns).T
+        made = rules.rows(people, starts, ends, short)
+        assert list(made) == list(rules.KINDS)
         for kind in rules.KINDS:
-            keys, rows = rules.rows(kind, people, starts, ends, short)
-            made = {key: dict(zip(rows.columns[rows.starts[i]:rows.starts[i + 1]].tolist(),
-                                  rows.values[rows.starts[i]:rows.starts[i + 1]].tolist(),
-                                  strict=True))
-                    for i, key in enumerate(keys)}
-            assert list(made) == list(expected[kind]), kind
-            for key, entries in made.items():
+            keys, rows = made[kind]
+            gathered = {key: dict(zip(rows.columns[rows.starts[i]:rows.starts[i + 1]].tolist(),
+                                      rows.values[rows.starts[i]:rows.starts[i + 1]].tolist(),
+                                      strict=True))
+                        for i, key in enumerate(keys)}
+            assert list(gathered) == list(expected[kind]), kind
+            for key, entries in gathered.items():
                 assert list(entries.items()) == list(expected[kind][key].items()), key
             seen.update([kind] if keys else [])
     assert seen == set(RuleRows.KINDS)  # every kind of row was compared

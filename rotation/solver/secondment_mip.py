@@ -440,8 +440,9 @@ class SecondmentMip:
             short[s] = 1
             self.short_columns[code] = s
         people, _posts, starts, ends = np.array(self.columns, dtype=np.int64).reshape(-1, 4).T
+        made = rules.rows(people, starts, ends, self.short_columns)
         for kind in RuleRows.KINDS:
-            keys, rows = rules.rows(kind, people, starts, ends, self.short_columns)
+            keys, rows = made[kind]
             lower, upper = zip(*(rules.bounds(key) for key in keys), strict=True) \
                 if keys else ((), ())
             self.highs.addRows(len(keys), np.array(lower, dtype=np.float64),
@@ -508,31 +509,19 @@ class RuleRows:
             terms.append((("pledged", code), float(len(months))))
         return terms
 
-    def rows(self, kind: str, people: np.ndarray, starts: np.ndarray, ends: np.ndarray,
-             short: dict[str, int]) -> tuple[list[RowKey], Rows]:
-        """The rows of one kind for many secondments at once (column j a secondment of
-        ``people[j]`` from ``starts[j]`` to ``ends[j]``; ``short`` the months-short column of
-        each owing agency): what ``terms`` gives each of them, gathered by row. The rows come
-        in the order a column-by-column pass first meets them, each row's entries by column,
-        so that HiGHS gets the same program whichever way it was made (its path depends on
-        the order)."""
+    def rows(self, people: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+             short: dict[str, int]) -> dict[str, tuple[list[RowKey], Rows]]:
+        """The rows of every kind (see ``KINDS``) for many secondments at once (column j a
+        secondment of ``people[j]`` from ``starts[j]`` to ``ends[j]``; ``short`` the
+        months-short column of each owing agency): what ``terms`` gives each of them,
+        gathered by row, each row's key and entries. The rows of a kind come in the order a
+        column-by-column pass first meets them, each row's entries by column, so that HiGHS
+        gets the same program whichever way it was made (its path depends on the order)."""
         problem = self.problem
         agencies = sorted({c.agency for c in problem.candidates})
         agency = np.array([agencies.index(c.agency) for c in problem.candidates],
                           dtype=np.int64)[people]
-        if kind == "pledged":  # one row per owing agency, in the agencies' order
-            lengths = (ends - starts + 1).astype(np.float64)
-            parts = [(np.flatnonzero(agency == agencies.index(code)) if code in agencies
-                      else np.zeros(0, dtype=np.int64), code) for code in self.owed]
-            columns = [np.append(chosen, short[code]) for chosen, code in parts]
-            values = [np.append(lengths[chosen], 1.0) for chosen, _ in parts]
-            return ([("pledged", code) for code in self.owed],
-                    Rows.of_parts(columns, values))
-        if kind == "person":
-            free = np.array(sorted(self.free), dtype=np.int64)
-            chosen = np.flatnonzero(np.isin(people, free))
-            keys, rows = Rows.first_seen(people[chosen], chosen, np.ones(len(chosen)))
-            return [("person", int(p)) for p in keys], rows
+        made: dict[str, tuple[list[RowKey], Rows]] = {}
         # The months of every secondment, column by column.
         lengths = ends - starts + 1
         column = np.repeat(np.arange(len(people)), lengths)
@@ -540,19 +529,19 @@ class RuleRows:
                  + starts[column])
         first = int(month.min()) if len(month) else 0
         span = int(month.max()) - first + 1 if len(month) else 1
-        if kind == "holding":
-            chosen = np.arange(len(column)) if self.implied_holding \
-                else np.flatnonzero(~np.isin(people[column], sorted(self.free)))
-            codes = people[column[chosen]] * span + month[chosen] - first
-            keys, rows = Rows.first_seen(codes, column[chosen], np.ones(len(chosen)))
-            return [("holding", int(k // span), int(k % span) + first) for k in keys], rows
-        if kind == "out":
-            codes = agency[column] * span + month - first
-            keys, rows = Rows.first_seen(codes, column, np.ones(len(column)))
-            return [("out", agencies[int(k // span)], int(k % span) + first)
-                    for k in keys], rows
-        if kind != "spend":
-            raise ValueError(f"not a kind of rule row: {kind}")
+
+        chosen = np.arange(len(column)) if self.implied_holding \
+            else np.flatnonzero(~np.isin(people[column], sorted(self.free)))
+        keys, rows = Rows.first_seen(people[column[chosen]] * span + month[chosen] - first,
+                                     column[chosen], np.ones(len(chosen)))
+        made["holding"] = ([("holding", int(k // span), int(k % span) + first) for k in keys],
+                           rows)
+
+        keys, rows = Rows.first_seen(agency[column] * span + month - first, column,
+                                     np.ones(len(column)))
+        made["out"] = ([("out", agencies[int(k // span)], int(k % span) + first)
+                        for k in keys], rows)
+
         years = np.array([financial_year(t) for t in range(first, first + span)],
                          dtype=np.int64)
         year = years[month - first]
@@ -562,10 +551,23 @@ class RuleRows:
         # One entry per secondment and year: its months there at its grade's monthly cost.
         pairs, months = np.unique(column[budgeted] * count + year[budgeted] - low,
                                   return_counts=True)
-        chosen, in_year = pairs // count, pairs % count
-        pence = np.array(self.pence, dtype=np.float64)[people[chosen]] * months
-        keys, rows = Rows.first_seen(agency[chosen] * count + in_year, chosen, pence)
-        return [("spend", agencies[int(k // count)], int(k % count) + low) for k in keys], rows
+        paying, in_year = pairs // count, pairs % count
+        pence = np.array(self.pence, dtype=np.float64)[people[paying]] * months
+        keys, rows = Rows.first_seen(agency[paying] * count + in_year, paying, pence)
+        made["spend"] = ([("spend", agencies[int(k // count)], int(k % count) + low)
+                          for k in keys], rows)
+
+        free = np.flatnonzero(np.isin(people, sorted(self.free)))
+        keys, rows = Rows.first_seen(people[free], free, np.ones(len(free)))
+        made["person"] = ([("person", int(p)) for p in keys], rows)
+
+        # One row per owing agency, in the agencies' order, its months short last.
+        parts = [(np.flatnonzero(agency == agencies.index(code)) if code in agencies
+                  else np.zeros(0, dtype=np.int64), code) for code in self.owed]
+        made["pledged"] = ([("pledged", code) for code in self.owed], Rows.of_parts(
+            [np.append(owing, short[code]) for owing, code in parts],
+            [np.append(lengths[owing].astype(np.float64), 1.0) for owing, _ in parts]))
+        return made
 
     def bounds(self, key: RowKey) -> tuple[float, float]:
         """A row's lower and upper bound."""
