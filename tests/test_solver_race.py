@@ -37,9 +37,22 @@ def test_cp_sat_s_copy_of_a_program_has_its_optimum() -> None:
     solver.parameters.max_time_in_seconds = 60
     assert solver.solve(race.cp_sat_copy(program)) == cp_model.OPTIMAL
     assert round(solver.objective_value + program.offset) == by_highs.value == 32
-    # Held above the optimum, the copy's plans are all above it.
-    assert solver.solve(race.cp_sat_copy(program, floor=33)) == cp_model.OPTIMAL
-    assert solver.objective_value >= 33
+
+
+def test_cp_sat_s_search_ends_at_its_first_plan_on_the_floor() -> None:
+    # CP-SAT takes seconds to prove seed 41's cover of 30; given 30 as the floor, its first
+    # plan there ends the search, unproven by CP-SAT itself: the floor proves it.
+    mip, cover = _cover(41)
+    mip.optimum(cover, 0.01)  # (HiGHS now holds the cover's costs)
+    proof = race.ProofRace(mip.highs, 60, 30.0)
+    proof._search()
+    assert proof.optimum == 30
+    assert proof._solver.response_proto.status == cp_model.FEASIBLE
+    # With no floor, the same search runs on to its own proof.
+    unfloored = race.ProofRace(mip.highs, 60, None)
+    unfloored._search()
+    assert unfloored.optimum == 30
+    assert unfloored._solver.response_proto.status == cp_model.OPTIMAL
 
 
 def _raced(monkeypatch: pytest.MonkeyPatch, proven: float | None
@@ -94,10 +107,10 @@ def test_a_stop_asked_as_cp_sat_starts_its_search_still_ends_it(
     proof._stopped = Unheard()
     built = race.cp_sat_copy
 
-    def built_once_stopped(program: Any, floor: float | None = None) -> Any:
+    def built_once_stopped(program: Any) -> Any:
         proof._stopped.wait()
         time.sleep(0.3)
-        return built(program, floor)
+        return built(program)
 
     monkeypatch.setattr(race, "cp_sat_copy", built_once_stopped)
     proof.start()

@@ -50,10 +50,9 @@ def whole(program: ColumnArrays) -> bool:
                for values in (program.cost, program.value))
 
 
-def cp_sat_copy(program: ColumnArrays, floor: float | None = None) -> cp_model.CpModel:
+def cp_sat_copy(program: ColumnArrays) -> cp_model.CpModel:
     """A program read from HiGHS (every cost and coefficient whole, see ``whole``),
-    every column whole, as a CP-SAT model minimising its objective (less its offset), held at
-    or above ``floor`` (offset included) when given."""
+    every column whole, as a CP-SAT model minimising its objective (less its offset)."""
     model = cp_model.CpModel()
     columns = [model.new_int_var(math.ceil(low - WHOLE), math.floor(up + WHOLE), "")
                for low, up in zip(program.lower, program.upper, strict=True)]
@@ -72,8 +71,6 @@ def cp_sat_copy(program: ColumnArrays, floor: float | None = None) -> cp_model.C
     costed = np.flatnonzero(program.cost)
     objective = cp_model.LinearExpr.weighted_sum(
         [columns[j] for j in costed], np.round(program.cost[costed]).astype(np.int64).tolist())
-    if floor is not None:
-        model.add(objective >= math.ceil(floor - program.offset - WHOLE))
     model.minimize(objective)
     return model
 
@@ -130,12 +127,33 @@ class ProofRace:
             self._ended.set()
 
     def _search(self) -> None:
-        model = cp_sat_copy(self._program, self._floor)
+        """Search the program; a plan at the floor, when there is one, ends the search (the
+        floor is not a row of the copy: held there, CP-SAT proved seed 41's cover in 13-20 s
+        instead of 3-4, seed 54's in 10-30 s instead of 6)."""
+        model = cp_sat_copy(self._program)
         if self._stopped.is_set():
             return  # (HiGHS ended while the model was built)
-        status = self._solver.solve(model)
-        if status == cp_model.OPTIMAL and not self._stopped.is_set():
+        at_floor = None if self._floor is None \
+            else _AtFloor(self._floor - self._program.offset)
+        status = self._solver.solve(model, at_floor)
+        proven = status == cp_model.OPTIMAL or (at_floor is not None and at_floor.reached)
+        if proven and not self._stopped.is_set():
             self.optimum = self._solver.objective_value + self._program.offset
+
+
+class _AtFloor(cp_model.CpSolverSolutionCallback):
+    """Stops a search at its first plan at or below a floor (no plan goes below it, so that
+    plan is the optimum)."""
+
+    def __init__(self, floor: float) -> None:
+        super().__init__()
+        self.floor = floor
+        self.reached = False
+
+    def on_solution_callback(self) -> None:
+        if self.objective_value <= self.floor + REACHED:
+            self.reached = True
+            self.stop_search()
 
 
 @dataclass
