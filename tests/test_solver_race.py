@@ -81,6 +81,44 @@ def test_a_race_gives_highs_s_plan_whichever_search_proves_first(
     assert (raced.value, raced.plan) == (alone.value, alone.plan)
 
 
+def test_a_search_begun_before_the_race_is_the_one_raced(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Seed 3's cover: CP-SAT's search begun before HiGHS's (here proving 31 at once) stops
+    # HiGHS at its first plan there, as a search begun with it does; no second one starts.
+    searches: list[race.ProofRace] = []
+
+    def search(self: race.ProofRace) -> None:
+        searches.append(self)
+        self.optimum = 31.0
+
+    monkeypatch.setattr(race.ProofRace, "_search", search)
+    mip, cover = _cover(3)
+    proof = mip.proof_race(cover, 60)
+    assert proof is not None
+    found = mip.optimum(cover, 60, race=True, started=proof)
+    proof.stop()
+    assert searches == [proof]
+    assert mip.highs.getModelStatus() == highspy.HighsModelStatus.kInterrupt
+    assert found is not None and found.proven and found.value == 31
+
+
+def test_a_floor_given_after_cp_sat_s_plan_there_ends_its_search() -> None:
+    # Seed 41's cover (30): the search starts with no floor; once it has a plan at 30, the
+    # floor of 30 arrives (as the patterns' floor does, see ``_Stages._second_opinion``) and
+    # ends it there, seconds before its own proof.
+    mip, cover = _cover(41)
+    proof = mip.proof_race(cover, 60)
+    assert proof is not None
+    waited = time.monotonic()
+    while proof._at_floor.best > 30 and time.monotonic() - waited < 30:
+        time.sleep(0.01)
+    proof.hold_at(30.0)
+    proof._ended.wait(30)
+    assert proof.optimum == 30
+    assert proof._solver.response_proto.status == cp_model.FEASIBLE
+    proof.stop()
+
+
 def test_a_program_cp_sat_cannot_state_is_highs_s_alone(
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(race, "whole", lambda program: False)

@@ -81,7 +81,7 @@ class ProofRace:
 
     def __init__(self, highs: highspy.Highs, seconds: float, floor: float | None) -> None:
         self._program = ColumnArrays.of(highs)  # (read before HiGHS starts: not while it runs)
-        self._floor = floor
+        self._at_floor = _AtFloor(self._solver_floor(floor))
         self._solver = new_solver()
         self._solver.parameters.num_workers = 1  # (the other core is HiGHS's)
         self._solver.parameters.max_time_in_seconds = max(0.01, seconds)
@@ -98,6 +98,14 @@ class ProofRace:
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="cp-sat proof", daemon=True)
         self._thread.start()
+
+    def hold_at(self, floor: float | None) -> None:
+        """Give the search a floor found since it started (see ``_AtFloor``)."""
+        self._at_floor.set_floor(self._solver_floor(floor), self._solver)
+
+    def _solver_floor(self, floor: float | None) -> float | None:
+        """A floor of the program (its offset included) in the copy's terms (without it)."""
+        return None if floor is None else floor - self._program.offset
 
     def stop(self) -> None:
         """Stop the search if it is still running, and wait until it has. The stop is asked
@@ -133,27 +141,36 @@ class ProofRace:
         model = cp_sat_copy(self._program)
         if self._stopped.is_set():
             return  # (HiGHS ended while the model was built)
-        at_floor = None if self._floor is None \
-            else _AtFloor(self._floor - self._program.offset)
-        status = self._solver.solve(model, at_floor)
-        proven = status == cp_model.OPTIMAL or (at_floor is not None and at_floor.reached)
-        if proven and not self._stopped.is_set():
+        status = self._solver.solve(model, self._at_floor)
+        if (status == cp_model.OPTIMAL or self._at_floor.reached) \
+                and not self._stopped.is_set():
             self.optimum = self._solver.objective_value + self._program.offset
 
 
 class _AtFloor(cp_model.CpSolverSolutionCallback):
     """Stops a search at its first plan at or below a floor (no plan goes below it, so that
-    plan is the optimum)."""
+    plan is the optimum). The floor may come while the search runs: if a plan there was
+    found already, the search stops then."""
 
-    def __init__(self, floor: float) -> None:
+    def __init__(self, floor: float | None) -> None:
         super().__init__()
         self.floor = floor
+        self.best = math.inf  # the best plan's value so far
         self.reached = False
 
     def on_solution_callback(self) -> None:
-        if self.objective_value <= self.floor + REACHED:
+        self.best = min(self.best, self.objective_value)
+        self._check(self)
+
+    def set_floor(self, floor: float | None, solver: cp_model.CpSolver) -> None:
+        """Set the floor (from another thread than the search's); ``solver`` runs it."""
+        self.floor = floor
+        self._check(solver)
+
+    def _check(self, stopping: cp_model.CpSolverSolutionCallback | cp_model.CpSolver) -> None:
+        if self.floor is not None and self.best <= self.floor + REACHED:
             self.reached = True
-            self.stop_search()
+            stopping.stop_search()
 
 
 @dataclass
@@ -173,16 +190,18 @@ class RaceEnd:
                     None)
 
 
-def run_racing(highs: highspy.Highs, seconds: float, floor: float | None = None) -> RaceEnd:
+def run_racing(highs: highspy.Highs, seconds: float, floor: float | None = None,
+               started: ProofRace | None = None) -> RaceEnd:
     """Run HiGHS's search (as ``run_interruptibly``) while CP-SAT searches the same program on
-    the other core for ``seconds`` at most. HiGHS is stopped once its plan reaches an optimum
+    the other core for ``seconds`` at most, or goes on with ``started``, a search of it begun
+    earlier (see ``ProofRace.start``). HiGHS is stopped once its plan reaches an optimum
     CP-SAT has proven (its status is then interrupted); CP-SAT once HiGHS ends.
 
     HiGHS may replace a plan with one of the same whole value a rounding error better (a
     continuous column, such as the months short), so the plan to take is HiGHS's first at the
     optimum, from ``RaceEnd.plans``: the same whichever search ends first."""
     plans: list[tuple[float, np.ndarray]] = []
-    race = ProofRace(highs, seconds, floor)
+    race = started or ProofRace(highs, seconds, floor)
     if not race.can_run:
         run_interruptibly(highs)
         return RaceEnd(None, plans)
@@ -196,7 +215,10 @@ def run_racing(highs: highspy.Highs, seconds: float, floor: float | None = None)
                 and abs(plans[-1][0] - race.optimum) <= REACHED)
 
     highs.cbMipImprovingSolution.subscribe(improved)
-    race.start()
+    if started is None:
+        race.start()
+    else:
+        race.hold_at(floor)
     try:
         stopped = run_interruptibly(highs, stop_when=reached)
     finally:

@@ -49,7 +49,7 @@ from rotation.solver.context import SolverModel
 from rotation.solver.highs import FEASIBLE, ColumnArrays, new_highs, run_interruptibly
 from rotation.solver.objective import GoalTier
 from rotation.solver.pence import budget_pence, monthly_pence
-from rotation.solver.race import run_racing
+from rotation.solver.race import ProofRace, run_racing
 from rotation.solver.variables import Stint, existing_spend
 
 MAX_COLUMNS = 20_000
@@ -136,8 +136,22 @@ class SecondmentMip:
         """Whether this model states the tier (the cover, pledges and balance goals)."""
         return self.goal(tier) is not None
 
+    def proof_race(self, tier: GoalTier, seconds: float) -> ProofRace | None:
+        """CP-SAT's search of the tier's whole program for ``seconds`` at most, started now on
+        the second core, for ``optimum`` to race later (``started``); None when CP-SAT
+        cannot state the program (see ``race``) or the model does not state the tier. The
+        caller stops it (``ProofRace.stop``) once done with it, raced or not."""
+        if self._cost_by(tier) is None:
+            return None
+        proof = ProofRace(self.highs, seconds, None)
+        if not proof.can_run:
+            return None
+        proof.start()
+        return proof
+
     def optimum(self, tier: GoalTier, seconds: float, *, narrowed_only: bool = False,
-                floor: int | None = None, race: bool = False) -> MipOptimum | None:
+                floor: int | None = None, race: bool = False,
+                started: ProofRace | None = None) -> MipOptimum | None:
         """The tier's optimum over the relaxation, when HiGHS proves it within ``seconds``;
         otherwise the best plan it found, marked not proven, or None when it found none (and
         for a goal this model does not state; with ``narrowed_only``, None also when there is
@@ -154,7 +168,8 @@ class SecondmentMip:
 
         With ``race`` (a second core free), CP-SAT searches the whole model alongside HiGHS's
         search of it, and a proof from either ends both; the plan is HiGHS's either way (see
-        ``race``).
+        ``race``). ``started``, CP-SAT's search begun earlier (see ``proof_race``), is the
+        one raced (the caller stops it, raced or not).
         """
         stated = self._cost_by(tier)
         if stated is None:
@@ -180,7 +195,7 @@ class SecondmentMip:
         try:
             if race and narrowed is None:
                 raced = run_racing(highs, deadline - time.monotonic(),
-                                   None if floor is None else floor - constant)
+                                   None if floor is None else floor - constant, started)
             else:
                 run_interruptibly(highs)
         finally:
