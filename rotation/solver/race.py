@@ -81,10 +81,10 @@ class ProofRace:
 
     def __init__(self, highs: highspy.Highs, seconds: float, floor: float | None) -> None:
         self._program = ColumnArrays.of(highs)  # (read before HiGHS starts: not while it runs)
-        self._at_floor = _AtFloor(self._solver_floor(floor))
         self._solver = new_solver()
         self._solver.parameters.num_workers = 1  # (the other core is HiGHS's)
         self._solver.parameters.max_time_in_seconds = max(0.01, seconds)
+        self._at_floor = _AtFloor(self._solver_floor(floor), self._solver)
         self._thread: threading.Thread | None = None
         self._stopped = threading.Event()
         self._ended = threading.Event()
@@ -101,7 +101,7 @@ class ProofRace:
 
     def hold_at(self, floor: float | None) -> None:
         """Give the search a floor found since it started (see ``_AtFloor``)."""
-        self._at_floor.set_floor(self._solver_floor(floor), self._solver)
+        self._at_floor.set_floor(self._solver_floor(floor))
 
     def _solver_floor(self, floor: float | None) -> float | None:
         """A floor of the program (its offset included) in the copy's terms (without it)."""
@@ -152,25 +152,26 @@ class _AtFloor(cp_model.CpSolverSolutionCallback):
     plan is the optimum). The floor may come while the search runs: if a plan there was
     found already, the search stops then."""
 
-    def __init__(self, floor: float | None) -> None:
+    def __init__(self, floor: float | None, solver: cp_model.CpSolver) -> None:
         super().__init__()
         self.floor = floor
+        self.solver = solver  # (the one searching: its stop is heard from any thread)
         self.best = math.inf  # the best plan's value so far
         self.reached = False
 
     def on_solution_callback(self) -> None:
         self.best = min(self.best, self.objective_value)
-        self._check(self)
+        self._check()
 
-    def set_floor(self, floor: float | None, solver: cp_model.CpSolver) -> None:
-        """Set the floor (from another thread than the search's); ``solver`` runs it."""
+    def set_floor(self, floor: float | None) -> None:
+        """Set the floor (from another thread than the search's)."""
         self.floor = floor
-        self._check(solver)
+        self._check()
 
-    def _check(self, stopping: cp_model.CpSolverSolutionCallback | cp_model.CpSolver) -> None:
+    def _check(self) -> None:
         if self.floor is not None and self.best <= self.floor + REACHED:
             self.reached = True
-            stopping.stop_search()
+            self.solver.stop_search()
 
 
 @dataclass
