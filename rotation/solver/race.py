@@ -195,8 +195,8 @@ def run_racing(highs: highspy.Highs, seconds: float, floor: float | None = None,
                started: ProofRace | None = None) -> RaceEnd:
     """Run HiGHS's search (as ``run_interruptibly``) while CP-SAT searches the same program on
     the other core for ``seconds`` at most, or goes on with ``started``, a search of it begun
-    earlier (see ``ProofRace.start``). HiGHS is stopped once its plan reaches an optimum
-    CP-SAT has proven (its status is then interrupted); CP-SAT once HiGHS ends.
+    earlier (``SecondmentMip.proof_race`` begins one). HiGHS is stopped once its plan reaches
+    an optimum CP-SAT has proven (its status is then interrupted); CP-SAT once HiGHS ends.
 
     HiGHS may replace a plan with one of the same whole value a rounding error better (a
     continuous column, such as the months short), so the plan to take is HiGHS's first at the
