@@ -220,18 +220,21 @@ class SecondmentMip:
             if round(float(costs @ values) + constant) <= floor:
                 return MipOptimum(floor, self.plan(values))
             values[:] = 0.0
+        if info.primal_solution_status != FEASIBLE:
+            return None
+        values[kept] = solution
+        # The plan's value from its columns, not HiGHS's report: started from a plan (the
+        # narrowed search's), HiGHS 1.16 reports its objective and bound without the cost of
+        # the columns its presolve fixed (relaxed S seed 82's balance: 934,070 for a plan
+        # whose columns cost 1,076,360, and a bound of 934,070), so its optimum was taken
+        # for a floor far below it and CP-SAT searched on. Both miss the same amount.
+        value = float(costs @ values)
         if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            if info.primal_solution_status != FEASIBLE:
-                return None
-            values[kept] = solution
-            return MipOptimum(round(info.objective_function_value + constant),
-                              self.plan(values), proven=False)
-        bound = info.mip_dual_bound + constant
+            return MipOptimum(round(value + constant), self.plan(values), proven=False)
+        bound = info.mip_dual_bound + (value - info.objective_function_value) + constant
         # Proven optimal with a gap under 1 on a whole-number goal: the optimum is the plan's
         # value rounded; the bound, less floating-point noise, can only confirm it.
-        best = round(info.objective_function_value + constant)
-        floor = min(best, math.ceil(bound - INTEGRAL))
-        values[kept] = solution
+        floor = min(round(value + constant), math.ceil(bound - INTEGRAL))
         return MipOptimum(floor, self.plan(values))
 
     def _narrowed(self, deadline: float
