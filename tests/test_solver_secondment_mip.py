@@ -212,6 +212,21 @@ def test_the_narrowed_search_proves_the_same_optimum_as_the_whole_model(
     assert narrowed == {9: 1_030_310, 16: 1_575_655, 82: 1_076_360}[seed]
 
 
+def test_a_balance_far_above_its_linear_bound_still_has_a_narrowed_search() -> None:
+    # Relaxed S seed 80's optimum is 5 % above its linear bound: the columns priced within
+    # 1 % of it hold no plan, those within 4 % do (its balance 0.8 s instead of 3.9 s over
+    # every column).
+    mip, balance = _balance_mip(80)
+    mip.goal(balance)
+    terms, _ = mip.goals["balance"]
+    mip.highs.changeColsCost(len(terms), np.array(list(terms), dtype=np.int32),
+                             np.array(list(terms.values())))
+    assert mip._narrowed(time.monotonic() + 60) is not None
+    optimum = mip.optimum(balance, 60)
+    assert optimum is not None and optimum.proven
+    assert optimum.value == 1_518_300  # (CP-SAT's proven optimum)
+
+
 def test_the_narrowed_search_leaves_out_most_columns_and_starts_from_its_plan() -> None:
     mip, balance = _balance_mip(16)
     assert mip.states(balance)
