@@ -9,6 +9,7 @@ from ortools.sat.python import cp_model
 from rotation.checker import check_plan
 from rotation.domain import Problem
 from rotation.generate import generate_problem
+from rotation.solver import SolveOptions, solve
 from rotation.solver.model import build_model
 from rotation.solver.objective import least_shortfall, most_months
 from rotation.solver.tally import Tally
@@ -87,3 +88,17 @@ def test_no_plan_gives_an_agency_more_months_than_its_most(seed: int, tight: boo
         solver.parameters.max_time_in_seconds = 20
         assert solver.solve(model.cp) == cp_model.OPTIMAL
         assert solver.objective_value <= most_months(model, each)
+
+
+def test_a_pledge_never_met_counts_the_months_a_plan_gives_it() -> None:
+    # Tight S seed 57: every owing agency's pledge is beyond what it could give, so its
+    # shortfall is the pledge less the months its staff hold (held months counted
+    # negatively). Reading those months' bounds wrongly (OR-Tools 9.15's proto fields give
+    # [0] for [-1]) made the check for a plan at the floor count them for nothing: the plan
+    # after the cover, 64 months short, passed for the least possible, which is 57.
+    given = generate_problem(posts=5, candidates=20, months=36, seed=57, tight=True)
+    result = solve(given, SolveOptions(time_limit=60))
+    assert result.status == "OPTIMAL" and result.goals is not None
+    assert result.goals.vacant_post_months == 71
+    assert result.goals.pledge_shortfall_months == 57
+    assert check_plan(given, result.secondments).ok

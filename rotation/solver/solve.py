@@ -1055,7 +1055,10 @@ class _Stages:
         floor = tier.total.constant  # each variable's own bounds: shortfalls are not 0/1
         for var, coef in tier.total.terms:
             domain = proto.variables[var.index].domain
-            floor += coef * (domain[0] if coef > 0 else domain[-1])
+            # (the last bound by its position: OR-Tools 9.15's proto fields read [-1] as [0],
+            # which made a pledge's months held, counted negatively, count for nothing: on
+            # the tight S seed 57 a plan 64 months short passed for the least, 57)
+            floor += coef * (domain[0] if coef > 0 else domain[len(domain) - 1])
         if tier.least is not None:
             floor = max(floor, tier.least)
         return _value_of(tier, solution) <= floor
