@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -45,7 +46,9 @@ def new_solver() -> cp_model.CpSolver:
 
 def solve_interruptibly(solver: cp_model.CpSolver, model: cp_model.CpModel,
                         callback: cp_model.CpSolverSolutionCallback | None = None) -> SearchEnd:
-    """Run ``solver.solve(model, callback)``; Ctrl-C stops it early with its best plan kept."""
+    """Run ``solver.solve(model, callback)``; Ctrl-C stops it early with its best plan kept.
+    A callback with a ``late_stop`` (see ``LateStop``) has the waiting thread stop the
+    search once that stop is due."""
     solver.parameters.catch_sigint_signal = False
     if threading.current_thread() is not threading.main_thread():
         return SearchEnd(solver.solve(model, callback), interrupted=False)
@@ -64,6 +67,7 @@ def solve_interruptibly(solver: cp_model.CpSolver, model: cp_model.CpModel,
         finally:
             finished.set()
 
+    late = getattr(callback, "late_stop", None)
     worker = threading.Thread(target=search, name="cp-sat search", daemon=True)
     worker.start()
     interrupted = False
@@ -73,7 +77,33 @@ def solve_interruptibly(solver: cp_model.CpSolver, model: cp_model.CpModel,
         except KeyboardInterrupt:
             interrupted = True
             solver.stop_search()  # repeated Ctrl-C just asks again; the search ends shortly
+        if isinstance(late, LateStop) and not finished.is_set() and late.due():
+            solver.stop_search()
     worker.join()
     if errors:
         raise errors[0]
     return SearchEnd(statuses[0], interrupted)
+
+
+class LateStop:
+    """A stop a solution callback asks for but leaves to the waiting thread (a callback's
+    ``late_stop``: see ``solve_interruptibly``), no sooner than ``POLL_SECONDS`` after it
+    was asked.
+
+    OR-Tools 9.15 aborts the whole program ("Check failed: solution->size() ==
+    postsolve_mapping.size()") when a callback stops the search at the plan it makes of its
+    hint after presolve (``solution_info`` "complete_hint"), before the search proper has
+    begun: seen on a random tiny problem whose hint, so completed, reached the goal's floor.
+    """
+
+    HINT = "complete_hint"
+
+    def __init__(self) -> None:
+        self.asked: float | None = None
+
+    def ask(self) -> None:
+        if self.asked is None:
+            self.asked = time.monotonic()
+
+    def due(self) -> bool:
+        return self.asked is not None and time.monotonic() - self.asked >= POLL_SECONDS

@@ -44,7 +44,7 @@ from rotation.solver.funding import funded_from_solution
 from rotation.solver.goals import balance_value, goal_terms
 from rotation.solver.greedy import Effort, budget_may_bind, polish_plan, starting_plans
 from rotation.solver.holders import Holders, best_holders
-from rotation.solver.interrupt import new_solver, solve_interruptibly
+from rotation.solver.interrupt import LateStop, new_solver, solve_interruptibly
 from rotation.solver.model import BuiltModel, build_model
 from rotation.solver.objective import GoalTier
 from rotation.solver.options import Progress, SolveOptions
@@ -1191,6 +1191,7 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         self.stages = stages
         self.deadline = deadline
         self.time_limit = time_limit
+        self.late_stop = LateStop()
 
     def on_solution_callback(self) -> None:
         """Report the stage's best value and bound so far, in the tier's own units; stop
@@ -1201,7 +1202,10 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
             self.last_better = self.deterministic_time
         if self.floor is not None and self.objective_value <= self.floor:
             self.at_floor = True
-            self.stop_search()
+            if self.response_proto.solution_info == LateStop.HINT:
+                self.late_stop.ask()  # (not here: see ``LateStop``)
+            else:
+                self.stop_search()
         if self.notify is None:
             return
         now = time.monotonic()
