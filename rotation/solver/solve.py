@@ -864,7 +864,8 @@ class _Stages:
             if proof is not None:
                 proof.stop()
         elapsed = time.monotonic() - started
-        if (optimum is None or not optimum.proven) and (not narrowed_only or elapsed >= seconds):
+        if (optimum is None or (not optimum.proven and not optimum.doubted)) \
+                and (not narrowed_only or elapsed >= seconds):
             self._stopped_by_clock(elapsed)
         if optimum is None:
             return None
