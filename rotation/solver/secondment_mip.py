@@ -476,8 +476,9 @@ class SecondmentMip:
                                         np.ones(len(agreed)), np.ones(len(agreed)))
         self.goals["cover"] = (vacant, 0.0)
 
-        # R8-R11 and the pledges (see ``RuleRows``), in a fixed order of kinds.
-        rules = RuleRows(problem, variables.stints)
+        # R8-R11 and the pledges (see ``RuleRows``), in a fixed order of kinds; no
+        # one-post-at-a-time rows for people their count row already holds to one secondment.
+        rules = RuleRows(problem, variables.stints, implied_holding=False)
         short: dict[int, float] = {}
         for code in rules.owed:  # the pledge goal: pledged months short
             (s,) = self._add_columns(1, upper=rules.owed[code])
