@@ -279,6 +279,30 @@ def test_a_proof_whose_report_disagrees_with_its_plan_is_not_believed(
     assert not optimum.proven and optimum.doubted
 
 
+def test_a_search_that_finds_no_plan_where_one_is_known_keeps_that_plan_unproven(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The search among the kept columns, cut off at the narrowed plan's value, must find a
+    # plan (that one at least). Made to find none (a row no plan keeps), it proves nothing:
+    # the narrowed plan is the answer, unproven, and not for want of time.
+    real = SecondmentMip._subprogram
+    made: list[Any] = []
+
+    def impossible(self: SecondmentMip, columns: np.ndarray, program: Any) -> Any:
+        highs = real(self, columns, program)
+        made.append(highs)
+        if len(made) == 2:  # (the first is the narrowed search itself)
+            highs.addRow(2.0, highspy.kHighsInf, 1, np.array([0], dtype=np.int32),
+                         np.array([1.0]))
+        return highs
+
+    mip, balance = _balance_mip(16)
+    monkeypatch.setattr(SecondmentMip, "_subprogram", impossible)
+    optimum = mip.optimum(balance, 60)
+    assert len(made) == 2
+    assert optimum is not None and not optimum.proven and optimum.doubted
+    assert optimum.plan  # (the narrowed search's plan)
+
+
 def test_a_kept_goal_is_held_at_its_value_exactly() -> None:
     built = build_model(_tight())
     mip = SecondmentMip.of(built.model)

@@ -109,8 +109,8 @@ class MipOptimum:
     """A goal's proven optimum in the relaxation (a floor for the goal) and a plan at it; or,
     ``proven`` False, the best plan HiGHS found before the time ran out and its value in the
     relaxation (no floor: only the plan is of use, once the full model accepts it).
-    ``doubted``: not proven although HiGHS said so, its report disagreeing with its plan's
-    columns (see ``REPORT_TOLERANCE``): the time had not run out."""
+    ``doubted``: not proven, and not for want of time: HiGHS's report disagreed with its
+    plan's columns (see ``REPORT_TOLERANCE``), or it found no plan where one is known."""
 
     value: int
     plan: tuple[Secondment, ...]
@@ -247,11 +247,12 @@ class SecondmentMip:
         if info.primal_solution_status != FEASIBLE:
             if start is None:
                 return None
-            # No plan below the cutoff: the narrowed plan is the optimum if HiGHS is right,
-            # which, with a plan known to be there, it cannot be when it says so.
+            # No plan found below the cutoff, with the narrowed plan known to be there: the
+            # clock's doing, or HiGHS's mistake (then not counted as the clock's).
             values[kept] = start
+            clock = highs.getModelStatus() == highspy.HighsModelStatus.kTimeLimit
             return MipOptimum(round(float(costs @ values) + constant), self.plan(values),
-                              proven=False, doubted=optimal)
+                              proven=False, doubted=not clock)
         values[kept] = solution
         value = float(costs @ values)  # (the plan's own value: see ``REPORT_TOLERANCE``)
         doubted = optimal and abs(value - info.objective_function_value) > REPORT_TOLERANCE
