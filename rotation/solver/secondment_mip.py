@@ -236,15 +236,7 @@ class SecondmentMip:
             if raced is not None:  # HiGHS's own end: its first plan at its value (see ``race``)
                 first = raced.first_at(costs, float(costs @ np.asarray(solution)))
                 solution = solution if first is None else first
-        if floor is not None and info.primal_solution_status == FEASIBLE:
-            # The plan's value from its columns, not HiGHS's report: on the patterns'
-            # program (see ``patterns``) it reported 2 for a plan whose columns cost 3.
-            values[kept] = solution
-            if round(float(costs @ values) + constant) <= floor:
-                return MipOptimum(floor, self.plan(values))
-            values[:] = 0.0
-        optimal = highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
-        if info.primal_solution_status != FEASIBLE:
+        if solution is None:
             if start is None:
                 return None
             # No plan found below the cutoff, with the narrowed plan known to be there: the
@@ -254,7 +246,12 @@ class SecondmentMip:
             return MipOptimum(round(float(costs @ values) + constant), self.plan(values),
                               proven=False, doubted=not clock)
         values[kept] = solution
-        value = float(costs @ values)  # (the plan's own value: see ``REPORT_TOLERANCE``)
+        # The plan's value from its columns, not HiGHS's report (see ``REPORT_TOLERANCE``;
+        # on the patterns' program, see ``patterns``, it reported 2 for a plan costing 3).
+        value = float(costs @ values)
+        if floor is not None and round(value + constant) <= floor:
+            return MipOptimum(floor, self.plan(values))
+        optimal = highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
         doubted = optimal and abs(value - info.objective_function_value) > REPORT_TOLERANCE
         if not optimal or doubted:
             return MipOptimum(round(value + constant), self.plan(values), proven=False,
