@@ -9,6 +9,7 @@ Factory defaults (tests/factory.py): a horizon from 2027-04, grades at £3,800 a
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -20,6 +21,7 @@ from rotation.months import financial_year
 from rotation.solver import SolveOptions, solve, variables
 from rotation.solver.model import build_model
 from rotation.solver.runs import RunLimits, possible_runs, year_caps
+from rotation.solver.secondment_mip import SecondmentMip
 from tests.factory import agency, candidate, grade, m, post, problem, secondment
 from tests.test_solver_completeness import admits
 from tests.test_solver_rules import plan_for, vacant
@@ -161,3 +163,68 @@ def test_leaving_out_unaffordable_runs_keeps_every_goal_s_optimum(
                 narrowed.objective) == (whole.goals.vacant_post_months,
                                         whole.goals.pledge_shortfall_months, whole.objective)
         assert check_plan(problem_, narrowed.secondments).ok
+
+
+# -- R11 beside the agreed secondments ------------------------------------------------------
+
+def _beside_agreed(start: str, end: str, **overrides: Any) -> Problem:
+    """Person A agreed in post P1 from ``start`` to ``end``; posts P1-P3 open all year."""
+    return problem(posts=[post("P1"), post("P2"), post("P3")], candidates=[candidate("A")],
+                   existing=[secondment("A", "P1", start, end)], **overrides)
+
+
+def _starts_and_ends(problem_: Problem) -> tuple[set[int], set[int]]:
+    """Every month a run of A's may start in, and every month one may end in."""
+    pairs = build_model(problem_).model.variables.pairs_by_person[0]
+    runs = [(start, end) for pair in pairs for start, ends in pair.runs.items()
+            for end in ends]
+    return {start for start, _ in runs}, {end for _, end in runs}
+
+
+def _breaks_r11(problem_: Problem, start: int, end: int) -> bool:
+    """Whether the checker finds a new secondment of A in P2 from ``start`` to ``end``
+    breaking R11 beside the agreed one."""
+    plan = [*problem_.existing, Secondment(person="A", post="P2", start=start, end=end)]
+    return any(b.rule == "R11" for b in check_plan(problem_, plan).breaches)
+
+
+def test_someone_out_on_the_one_secondment_allowed_gets_no_new_runs() -> None:
+    one = _beside_agreed("2027-01", "2027-06")
+    assert not build_model(one).model.variables.pairs_by_person[0]
+    assert _breaks_r11(one, m("2027-10"), m("2028-01"))
+    # with R11 left out (as the conflict explanations do) and with two allowed, they have runs
+    assert build_model(one, frozenset({"R11"})).model.variables.pairs_by_person[0]
+    two = _beside_agreed("2027-01", "2027-06", max_secondments_per_person=2)
+    assert build_model(two).model.variables.pairs_by_person[0]
+
+
+def test_new_runs_start_only_once_cooled_off_after_an_agreed_secondment() -> None:
+    problem_ = _beside_agreed("2027-04", "2027-06", max_secondments_per_person=2,
+                              cooling_off_months=3)
+    starts, _ends = _starts_and_ends(problem_)
+    assert min(starts) == m("2027-10")
+    assert not _breaks_r11(problem_, m("2027-10"), m("2028-01"))
+    assert _breaks_r11(problem_, m("2027-09"), m("2027-12"))
+
+
+def test_new_runs_end_in_time_to_cool_off_before_an_agreed_secondment() -> None:
+    problem_ = _beside_agreed("2028-01", "2028-03", max_secondments_per_person=2,
+                              cooling_off_months=3)
+    _starts, ends = _starts_and_ends(problem_)
+    assert max(ends) == m("2027-09")
+    assert not _breaks_r11(problem_, m("2027-06"), m("2027-09"))
+    assert _breaks_r11(problem_, m("2027-07"), m("2027-10"))
+
+
+def test_the_relaxation_allows_only_the_new_secondments_the_agreed_ones_leave() -> None:
+    # A, the only candidate, is agreed in P1 for April and May and may have one more
+    # secondment (of at most six months): 34 open post-months, at most 6 of them held. With
+    # any number of new ones (as the relaxation allowed before) A could hold the ten months
+    # left in two runs, and the floor would be 24.
+    problem_ = _beside_agreed("2027-03", "2027-05", max_secondments_per_person=2)
+    built = build_model(problem_)
+    mip = SecondmentMip.of(built.model)
+    assert mip is not None
+    optimum = mip.optimum(built.tiers[0], 10)
+    assert optimum is not None and optimum.proven
+    assert optimum.value == 28 == vacant(plan_for(problem_))

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import highspy
@@ -166,15 +166,15 @@ class Runs:
         self._balance: np.ndarray | None = None  # the balance's costs, once worked out
         self._held_at: tuple[int, np.ndarray, np.ndarray] | None = None  # see ``months_price``
 
-    def least_per_person(self, values: np.ndarray, most: int, limited: Collection[int]
-                         ) -> float:
-        """The sum, person by person, of their ``most`` lowest ``values`` (one per run; all
-        of them for people not in ``limited``)."""
+    def least_per_person(self, values: np.ndarray, allowed: Sequence[int]) -> float:
+        """The sum, person by person, of their ``allowed[person]`` lowest ``values`` (one per
+        run)."""
         total = 0.0
         ends = [*self.first_of[1:], len(self.person)]
         for person, begin, end in zip(self.people, self.first_of, ends, strict=True):
             mine = values[begin:end]
-            if person not in limited or most >= len(mine):
+            most = allowed[person]
+            if most >= len(mine):
                 total += float(mine.sum())
             elif most == 1:
                 total += float(mine.min())
@@ -606,9 +606,8 @@ class PricedMip(Program):
         """Weak duality over ``runs`` and the fixed columns: a lower bound on the goal (less
         its constant) over every plan whose secondments are among ``runs``.
 
-        R11's count rows stay out of the prices: each person's runs add only their
-        ``max_secondments_per_person`` most negative reduced costs (all of them for someone
-        with an agreed secondment, who has no count row)."""
+        R11's count rows stay out of the prices: each person's runs add only as many of
+        their most negative reduced costs as new secondments R11 allows them."""
         lower, upper = np.array(self.row_lower), np.array(self.row_upper)
         duals = np.pad(duals, (0, len(lower) - len(duals)))  # rows added since: price 0
         counted = np.array([key[0] != "person" for key in self.row_keys], dtype=bool)
@@ -623,8 +622,7 @@ class PricedMip(Program):
             reduced = cost - float(np.dot(duals[rows], values))
             from_fixed.append(reduced * (low if reduced > 0 else high))
         negative = np.minimum(0.0, self._reduced(runs, prices, goal))
-        most = self.problem.settings.max_secondments_per_person
-        from_runs = runs.least_per_person(negative, most, self.rules.free)
+        from_runs = runs.least_per_person(negative, self.rules.allowed)
         size = float(np.abs(from_rows).sum() + np.abs(from_fixed).sum() + abs(from_runs))
         return (float(from_rows.sum()) + float(sum(from_fixed)) + from_runs
                 - ROUNDING * (1.0 + size))

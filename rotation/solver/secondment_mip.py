@@ -11,11 +11,12 @@ generated tight S instances: 0.6-7 s a goal where CP-SAT had not proven them in 
 The model here is a *relaxation* of the rules: every plan CP-SAT's model accepts is a
 solution of it with the same or a lower goal value, so its optimum is a floor no plan can go
 below. Rules it leaves out only weaken it: vacancies in posts that may be directly funded
-are not counted, a person with an agreed secondment may have any number of new ones, and
-cooling-off between a person's secondments is left out. The rows: each post's chain of
-holders, agreed secondments included (R1, R6), with its handovers counted per month (R7);
-one post at a time per person and secondments per person (R11); staff out per agency and
-month (R8, R9); cost per agency and financial year (R10).
+are not counted, and cooling-off between two new secondments of a person is left out
+(beside an agreed one it holds: ``variables`` leaves out the runs that would break it). The
+rows: each post's chain of holders, agreed secondments included (R1, R6), with its handovers
+counted per month (R7); one post at a time per person and secondments per person, new ones
+as many as the agreed ones leave (R11); staff out per agency and month (R8, R9); cost per
+agency and financial year (R10).
 
 The solver uses the floor and the plan only when HiGHS proves the optimum (see
 ``solve._Stages``): the plan, fixed in CP-SAT's model, must reach that value there too, so a
@@ -499,8 +500,9 @@ class RuleRows:
     """The rows of a whole-secondment model besides each post's chain (see ``chains``), each
     less what the agreed secondments already take: one post at a time (``holding``, R11),
     staff out per agency and month (``out``, R8, R9), cost per agency and financial year
-    (``spend``, R10), secondments per person (``person``, R11; people with agreed ones are
-    left free) and pledged months (``pledged``: at least what is owed, less the months short).
+    (``spend``, R10), secondments per person (``person``, R11: the new ones, at most what
+    the agreed ones leave) and pledged months (``pledged``: at least what is owed, less the
+    months short).
     """
 
     KINDS = ("holding", "out", "spend", "person", "pledged")
@@ -526,6 +528,11 @@ class RuleRows:
         self.agreed_out = agreed_out
         self.agreed_spend = existing_spend(problem, stints)
         self.free = {p for p in range(len(problem.candidates))} - {s.person for s in stints}
+        agreed = [0] * len(problem.candidates)
+        for stint in stints:
+            agreed[stint.person] += 1
+        # R11: the new secondments each person may still have.
+        self.allowed = [max(0, settings.max_secondments_per_person - count) for count in agreed]
         self.pence = [monthly_pence(problem, c) for c in problem.candidates]
         self.budgeted = {a.agency for a in problem.agencies if a.backfill_budget is not None}
         self.cap = {code: problem.most_out(code) for code in {c.agency for c in problem.candidates}}
@@ -546,8 +553,7 @@ class RuleRows:
             for t in months:
                 spend[financial_year(t)] += self.pence[person]
             terms += [(("spend", code, year), pence) for year, pence in spend.items()]
-        if person in self.free:
-            terms.append((("person", person), 1.0))
+        terms.append((("person", person), 1.0))
         if code in self.owed:
             terms.append((("pledged", code), float(len(months))))
         return terms
@@ -600,8 +606,7 @@ class RuleRows:
         made["spend"] = ([("spend", agencies[int(k // count)], int(k % count) + low)
                           for k in keys], rows)
 
-        free = np.flatnonzero(np.isin(people, sorted(self.free)))
-        keys, rows = Rows.first_seen(people[free], free, np.ones(len(free)))
+        keys, rows = Rows.first_seen(people, np.arange(len(people)), np.ones(len(people)))
         made["person"] = ([("person", int(p)) for p in keys], rows)
 
         # One row per owing agency, in the agencies' order, its months short last.
@@ -625,7 +630,7 @@ class RuleRows:
             spent = self.agreed_spend.get(agency.agency, {}).get(int(str(key[2])), 0)
             return -math.inf, budget_pence(agency) - spent
         if kind == "person":
-            return -math.inf, self.problem.settings.max_secondments_per_person
+            return -math.inf, self.allowed[int(str(key[1]))]
         if kind == "pledged":
             return self.owed[str(key[1])], math.inf
         raise ValueError(f"not a rule row: {key}")

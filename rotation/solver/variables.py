@@ -149,15 +149,18 @@ def create_variables(cp: cp_model.CpModel, problem: Problem, domains: Domains,
     """Create the hold/start/end variables of every allowed pair, and the fixed stints."""
     stints = existing_stints(problem) if "R12" not in relaxed else []
     caps = {} if "R10" in relaxed else year_caps(problem, existing_spend(problem, stints))
+    agreed = _AgreedSecondments(problem, stints if "R11" not in relaxed else [])
     pairs = []
     known = _KnownRuns()
     for (p, q), months in sorted(domains.items()):
+        if agreed.used_up(p):
+            continue
         limits = RunLimits(shortest=problem.settings.min_secondment_months,
                            longest=longest_run(problem, p),
                            horizon_end=problem.settings.horizon_end, year_cap=caps.get(p))
         if "R5" in relaxed:
             limits = replace(limits, shortest=1, longest=len(months))
-        pair = _pair_variables(cp, p, q, months, known.runs(p, months, limits))
+        pair = _pair_variables(cp, p, q, months, agreed.clear(p, known.runs(p, months, limits)))
         if pair is not None:
             pairs.append(pair)
     return Variables(cp, problem, pairs, stints, one_at_a_time="R11" not in relaxed)
@@ -183,12 +186,51 @@ def every_run(problem: Problem, domains: Domains, stints: list[Stint]
     """Each pair of ``domains`` (person and post indices) with the runs it may have (see
     ``runs``), with every rule in place: what ``create_variables`` gives the model's pairs."""
     caps = year_caps(problem, existing_spend(problem, stints))
+    agreed = _AgreedSecondments(problem, stints)
     known = _KnownRuns()
     for (p, q), months in sorted(domains.items()):
+        if agreed.used_up(p):
+            continue
         limits = RunLimits(shortest=problem.settings.min_secondment_months,
                            longest=longest_run(problem, p),
                            horizon_end=problem.settings.horizon_end, year_cap=caps.get(p))
-        yield p, q, known.runs(p, months, limits)
+        yield p, q, agreed.clear(p, known.runs(p, months, limits))
+
+
+class _AgreedSecondments:
+    """R11 beside the agreed secondments: a person whose agreed ones already reach
+    ``max_secondments_per_person`` may have no new one, and a new one neither overlaps an
+    agreed one nor comes within ``cooling_off_months`` of it. The model's R11 rows say the
+    same; leaving such runs out before any variable exists keeps them out of every search,
+    relaxation and bound (on the Highland sample, two of its twenty people are already out on
+    their one secondment each)."""
+
+    def __init__(self, problem: Problem, stints: Sequence[Stint]) -> None:
+        self.most = problem.settings.max_secondments_per_person
+        self.cooling = problem.settings.cooling_off_months
+        self.of: dict[int, list[Stint]] = defaultdict(list)
+        for stint in stints:
+            self.of[stint.person].append(stint)
+
+    def used_up(self, person: int) -> bool:
+        """Whether the person's agreed secondments leave them no new one."""
+        return bool(self.of.get(person)) and len(self.of[person]) >= self.most
+
+    def clear(self, person: int, runs: dict[Month, range]) -> dict[Month, range]:
+        """The runs (see ``runs``; start -> possible ends) that keep clear of the person's
+        agreed secondments, each start with the ends left to it."""
+        agreed = self.of.get(person)
+        if not agreed:
+            return runs
+        kept: dict[Month, range] = {}
+        for start, ends in runs.items():
+            last = ends[-1]
+            for stint in agreed:
+                if start <= stint.end + self.cooling:  # not after it, cooled off: before it
+                    last = min(last, stint.start - self.cooling - 1)
+            if last >= ends[0]:
+                kept[start] = range(ends[0], last + 1)
+        return kept
 
 
 class _KnownRuns:
