@@ -51,10 +51,8 @@ def solve_stopping_at_hand_plan(monkeypatch: pytest.MonkeyPatch, problem: Any,
                                 plan: tuple[Any, ...]) -> Any:
     """Solve (5 s, one worker) with ``plan`` as the hand plan and a search that stops at
     once with it: what the answer makes of a plan the search had no time to improve."""
-    from rotation.solver.goals import goal_terms
-
-    monkeypatch.setattr(solve_module, "_hand_plan", lambda problem_, options: solve_module.HandPlan(
-        plan, goal_terms(problem_, plan)))
+    monkeypatch.setattr(solve_module, "_hand_plan",
+                        lambda problem_, options: solve_module.HandPlan.of(problem_, plan))
     monkeypatch.setattr(solve_module._Stages, "run",
                         lambda self: solve_module._Outcome(solution=self.hint))
     return solve(problem, SolveOptions(time_limit=5, workers=1))

@@ -7,11 +7,13 @@ level 5 costing £3,800 a month, HC and NHS with a limit of 2.
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
+from rotation.appraisal.scenarios import board_options
 from rotation.checker import check_plan
 from rotation.domain import FundedStretch, Problem
 from rotation.funded_posts import (
@@ -26,8 +28,12 @@ from rotation.io.plan_writer import write_plan
 from rotation.plan import SolveResult
 from rotation.samples import highland_problem
 from rotation.solver import SolveOptions, solve
+from rotation.solver.model import build_model
+from rotation.solver.secondment_mip import SecondmentMip
 from rotation.validation import validate_problem
 from tests.factory import agency, candidate, grade, m, post, problem, secondment
+
+solve_module = importlib.import_module("rotation.solver.solve")
 
 
 def stretch(post_id: str, start: str, end: str) -> FundedStretch:
@@ -193,3 +199,72 @@ def test_host_agency_must_be_on_the_agencies_sheet() -> None:
     assert [(f.severity, f.location.sheet if f.location else None) for f in findings
             if "host_agency" in f.message] == [("error", "Settings")]
     assert "did you mean 'HC'" in next(f.message for f in findings if "host_agency" in f.message)
+
+
+# -- the hand plan and the relaxation ----------------------------------------------------------
+def test_the_hand_plan_funds_the_months_its_secondees_leave_vacant() -> None:
+    plan = (secondment("A", "P1", "2027-04", "2027-09"),)
+    given = short_candidate_problem()
+    hand = solve_module.HandPlan.of(given, plan)
+    assert hand.funded == (stretch("P1", "2027-10", "2028-03"),)
+    assert (hand.goals.vacant_post_months, hand.goals.funded_months) == (0, 6)
+    assert check_plan(given, plan, funded=hand.funded).ok
+    # £11,400 a year buys three months: the hand plan funds the first three it can
+    budgeted = short_candidate_problem(central_budget=11_400)
+    hand = solve_module.HandPlan.of(budgeted, plan)
+    assert hand.funded == (stretch("P1", "2027-10", "2027-12"),)
+    assert (hand.goals.vacant_post_months, hand.goals.funded_months) == (3, 3)
+    assert check_plan(budgeted, plan, funded=hand.funded).ok
+    assert "R14" in rules_broken(budgeted, [stretch("P1", "2027-10", "2028-01")], plan)
+
+
+def test_the_hand_plan_pays_the_funded_posts_first_and_funds_the_cheaper_post() -> None:
+    # M is funded all year at £3,800 a month (£45,600); £50,000 leaves £4,400: one month of
+    # the cheaper either post (level 4, £3,000), none of the dearer (£3,800)
+    grades = [grade("HC", "HC7", level=4, monthly_cost=3000.0), grade("HC", "HC8")]
+    given = problem(posts=[post("M", funding="funded"),
+                           post("P1", funding="either"),
+                           post("P2", funding="either", min_level=4, max_level=4)],
+                    grades=grades, candidates=[], central_budget=50_000)
+    hand = solve_module.HandPlan.of(given, ())
+    assert hand.funded == (stretch("M", "2027-04", "2028-03"), stretch("P2", "2027-04", "2027-04"))
+    assert check_plan(given, (), funded=hand.funded).ok
+
+
+def test_a_problem_with_either_posts_starts_from_a_hand_plan() -> None:
+    # Option 2 on the Highland sample (officer posts seconded or funded): the hand plan is
+    # reported first, and the search starts from it (before, it started from nothing)
+    option = next(s for s in board_options(highland_problem()) if s.name == "Option 2")
+    reported: list[int] = []
+    result = solve(option.problem, SolveOptions(time_limit=30, workers=2),
+                   lambda progress: reported.append(progress.stage))
+    assert reported[0] == 0
+    assert result.status == "OPTIMAL"
+    assert check_plan(option.problem, result.secondments, funded=result.funded).ok
+
+
+def _covered_by_secondees_alone() -> Problem:
+    """One ``either`` post for 11 months; A and B (at most 6 months each) can cover all of it
+    with a handover month, so no month need be funded."""
+    return problem(posts=[post("P1", funding="either")],
+                   candidates=[candidate("A"), candidate("B", agency="NHS", grade="Band 6")],
+                   horizon_months=11)
+
+
+@pytest.mark.parametrize("at_floor", [True, False])
+def test_with_no_month_funded_the_relaxation_counts_the_either_posts_vacancies(
+        at_floor: bool) -> None:
+    given = _covered_by_secondees_alone()
+    built = build_model(given)
+    mip = SecondmentMip.of(built.model)
+    assert mip is not None
+    tiers = {tier.goal: tier for tier in built.tiers}
+    mip.keep(tiers["cover"], 0)
+    funding = tiers["funding"].total.lowest
+    mip.keep(tiers["funding"], funding if at_floor else funding + 380_001)
+    optimum = mip.optimum(tiers["balance"], 10)
+    assert optimum is not None and optimum.proven
+    if at_floor:  # the post is held by A and B, as in every plan that funds nothing
+        assert optimum.value == round(solved(given).objective * tiers["balance"].scale)
+    else:  # a month may be funded: leaving the post to funded officers costs the balance 0
+        assert optimum.value == 0

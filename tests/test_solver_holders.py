@@ -219,8 +219,8 @@ def test_a_large_problem_s_balance_stage_starts_from_the_best_holders(
             self._run_stage(balance, 0, 1)
         return solve_module._Outcome(solution=self.hint)
 
-    monkeypatch.setattr(solve_module, "_hand_plan", lambda problem_, options: solve_module.HandPlan(
-        crossed, goal_terms(problem_, crossed)))
+    monkeypatch.setattr(solve_module, "_hand_plan",
+                        lambda problem_, options: solve_module.HandPlan.of(problem_, crossed))
     monkeypatch.setattr(solve_module._Stages, "run", run)
     monkeypatch.setattr(solve_module._Stages, "_search", search)
     # Straight to the search: no pricing, no second opinion, no relaxation to guide it.

@@ -387,7 +387,7 @@ def _a_secondment_short(monkeypatch: pytest.MonkeyPatch, given: Problem) -> int:
         fewest = min((vacant, i) for i, fewer in enumerate(shorter)
                      if (vacant := solve_module.goal_terms(problem, fewer).vacant_post_months))
         fewer = shorter[fewest[1]]
-        return solve_module.HandPlan(fewer, solve_module.goal_terms(problem, fewer))
+        return solve_module.HandPlan.of(problem, fewer)
 
     start = a_secondment_short(given, SolveOptions(time_limit=20))
     monkeypatch.setattr(solve_module, "_hand_plan", a_secondment_short)

@@ -95,8 +95,8 @@ def test_the_solver_rebuilds_only_a_large_problems_plan_where_a_budget_may_bind(
     given = _dear_first_on_a_tight_budget().model_copy(update={"agencies": (
         agency("HC", max_concurrent=1, backfill_budget=budget),)})
     plan = greedy_plan(given, stagger=True)
-    monkeypatch.setattr(solve_module, "_hand_plan", lambda problem_, options: solve_module.HandPlan(
-        plan, goal_terms(problem_, plan)))
+    monkeypatch.setattr(solve_module, "_hand_plan",
+                        lambda problem_, options: solve_module.HandPlan.of(problem_, plan))
     monkeypatch.setattr(solve_module._Stages, "run",
                         lambda self: solve_module._Outcome(solution=self.hint))
     monkeypatch.setattr(solve_module, "too_large", lambda domains, budget=None: large)

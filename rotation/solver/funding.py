@@ -9,13 +9,18 @@ funds a month only where no secondee can cover it, and prefers cheaper funded mo
 
 from __future__ import annotations
 
-from rotation.domain import FundedStretch, Problem
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+
+from rotation.domain import FundedStretch, Problem, Secondment
 from rotation.funded_posts import (
     funded_monthly_pence,
+    funded_months,
     implied_stretches,
     stretches_from_months,
 )
-from rotation.months import financial_year, financial_year_label
+from rotation.months import Month, financial_year, financial_year_label
 from rotation.solver.context import SolverModel
 from rotation.solver.pence import pence_down
 from rotation.solver.tally import Tally
@@ -106,3 +111,43 @@ def funded_from_solution(problem: Problem, model: SolverModel,
     for q, months in chosen.items():
         stretches += stretches_from_months(problem.posts[q].post, months)
     return tuple(sorted(stretches, key=lambda s: (s.post, s.start)))
+
+
+def hand_funded(problem: Problem, secondments: Sequence[Secondment]
+                ) -> tuple[FundedStretch, ...]:
+    """The funded officers a hand plan of ``secondments`` would add, as a planner does it:
+    every month an ``either`` post is left with no secondee is funded, cheapest posts first,
+    while the central budget (R14) allows in that financial year; ``funded`` posts whole."""
+    held: set[tuple[str, Month]] = {
+        (s.post, t) for s in (*secondments, *problem.existing) for t in range(s.start, s.end + 1)}
+    budget = problem.settings.central_budget
+    # What the central budget leaves each financial year once the funded posts are paid.
+    left = {year: math.inf if budget is None else pence_down(budget)
+            for year in problem.financial_years()}
+    for post in problem.posts:
+        if post.funding == "funded":
+            for t in problem.post_months(post):
+                left[financial_year(t)] -= funded_monthly_pence(problem, post)
+    open_months = sorted(
+        (funded_monthly_pence(problem, post), q, t)
+        for q, post in enumerate(problem.posts) if post.funding == "either"
+        for t in problem.post_months(post) if (post.post, t) not in held)
+    chosen: dict[int, list[Month]] = defaultdict(list)
+    for pence, q, t in open_months:
+        if left[financial_year(t)] >= pence:
+            left[financial_year(t)] -= pence
+            chosen[q].append(t)
+    stretches = implied_stretches(problem)
+    for q, months in sorted(chosen.items()):
+        stretches += stretches_from_months(problem.posts[q].post, months)
+    return tuple(sorted(stretches, key=lambda s: (s.post, s.start)))
+
+
+def hint_funded(model: SolverModel, funded: Sequence[FundedStretch]) -> None:
+    """Add a plan's funded months of ``either`` posts to the model's hint (after
+    ``stability.hint_previous``, which replaces the hint with the plan's secondments)."""
+    months = funded_months(model.problem, funded)
+    hint = model.cp.proto.solution_hint
+    for (q, t), var in model.funded.items():
+        hint.vars.append(var.index)
+        hint.values.append(int(t in months.get(model.problem.posts[q].post, ())))

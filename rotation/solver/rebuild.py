@@ -56,9 +56,11 @@ class Rebuilt:
     round: int
 
 
-def rank(problem: Problem, goals: GoalTerms) -> tuple[int, int, float]:
-    """The goals in priority order (lower is better)."""
-    return (goals.vacant_post_months, goals.pledge_shortfall_months,
+def rank(problem: Problem, goals: GoalTerms) -> tuple[int, float, int, float]:
+    """The goals in priority order (lower is better): the cover, the direct cost of funded
+    officers (the same for every plan where no post may be ``either`` seconded or funded),
+    the pledges, the balance."""
+    return (goals.vacant_post_months, goals.direct_cost, goals.pledge_shortfall_months,
             balance_value(problem.settings, goals))
 
 

@@ -11,7 +11,8 @@ generated tight S instances: 0.6-7 s a goal where CP-SAT had not proven them in 
 The model here is a *relaxation* of the rules: every plan CP-SAT's model accepts is a
 solution of it with the same or a lower goal value, so its optimum is a floor no plan can go
 below. Rules it leaves out only weaken it: vacancies in posts that may be directly funded
-are not counted, and cooling-off between two new secondments of a person is left out
+are not counted (until the funding goal is held where no month of them is funded: see
+``SecondmentMip.keep``), and cooling-off between two new secondments of a person is left out
 (beside an agreed one it holds: ``variables`` leaves out the runs that would break it). The
 rows: each post's chain of holders, agreed secondments included (R1, R6), with its handovers
 counted per month (R7); one post at a time per person and secondments per person, new ones
@@ -134,6 +135,10 @@ class SecondmentMip:
         self.goals: dict[str, tuple[dict[int, float], float]] = {}
         self.unnarrowed: set[str] = set()  # goals found to have no narrowed search
         self.short_columns: dict[str, int] = {}  # each owing agency's months short
+        # The vacant months of posts a funded officer may cover (not counted in the cover),
+        # and the cover held, if it is (see ``keep``).
+        self.vacant_either: dict[int, float] = {}
+        self.kept_cover: float | None = None
         self._rows()
 
     @classmethod
@@ -371,6 +376,14 @@ class SecondmentMip:
         millionth above one (measured: with some columns held at 0 it called a program
         infeasible that had a solution, or gave an optimum below the linear bound).
         """
+        if tier.goal == "cover":
+            self.kept_cover = value
+        if (tier.goal == "funding" and value <= tier.total.lowest and self.vacant_either
+                and self.kept_cover is not None):
+            # No month of an ``either`` post is funded: its months with no secondee are
+            # vacant, and count towards the cover held as the seconded posts' do.
+            vacant = self.goals["cover"][0]
+            self._add_row({**vacant, **self.vacant_either}, -math.inf, self.kept_cover)
         goal = self.goal(tier)
         if goal is None:
             return
@@ -463,8 +476,8 @@ class SecondmentMip:
                 (a,) = self._add_columns(1)
                 for key, coefficient in arc_terms(q, arc):
                     network[key][a] = coefficient
-                if arc.vacant and counted:
-                    vacant[a] = 1.0
+                if arc.vacant:
+                    (vacant if counted else self.vacant_either)[a] = 1.0
                 if arc.agreed:
                     agreed.append(a)
         order = {"source": 0, "flow": 1, "handovers": 2}  # HiGHS's path depends on it

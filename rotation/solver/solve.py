@@ -40,7 +40,7 @@ from rotation.plan import GoalTerms, SolveResult
 from rotation.solver.conflicts import describe_breaches, explain_infeasibility
 from rotation.solver.domains import Domains, Pair, restrict_domains
 from rotation.solver.floor import FLOOR_SHARE, VacancyFloor
-from rotation.solver.funding import funded_from_solution
+from rotation.solver.funding import funded_from_solution, hand_funded, hint_funded
 from rotation.solver.goals import balance_value, goal_terms
 from rotation.solver.greedy import Effort, budget_may_bind, polish_plan, starting_plans
 from rotation.solver.holders import Holders, best_holders
@@ -333,7 +333,8 @@ def solve(problem: Problem, options: SolveOptions,
         large = too_large(whole)
         floor = VacancyFloor.start(problem, whole) if large else None
         if (hand_plan is not None and large and budget_may_bind(problem)
-                and sum(len(months) for months in whole.values()) <= REBUILD_MOST_SIZE):
+                and sum(len(months) for months in whole.values()) <= REBUILD_MOST_SIZE
+                and not any(post.funding == "either" for post in problem.posts)):
             # The hand plan rebuilt in parts, in a share of the search's time (see
             # ``rebuild``); a plan it finds stands if Ctrl-C stops the rest.
             search_options = replace(options, time_limit=(1 - REBUILD_SHARE)
@@ -343,7 +344,7 @@ def solve(problem: Problem, options: SolveOptions,
                                          domains=whole):
                 fewer = (rebuilt.goals.vacant_post_months
                          < hand_plan.goals.vacant_post_months)
-                hand_plan = HandPlan(rebuilt.secondments, rebuilt.goals)
+                hand_plan = HandPlan(rebuilt.secondments, hand_plan.funded, rebuilt.goals)
                 if on_progress is not None and fewer:  # (said in vacant post-months)
                     on_progress(Progress(goal="cover", stage=0, stages=0,
                                          value=rebuilt.goals.vacant_post_months, bound=0,
@@ -354,6 +355,7 @@ def solve(problem: Problem, options: SolveOptions,
                             shortlist_keeping=_pairs_of(problem, (*start, *options.previous)))
         if hand_plan is not None:
             hint_previous(built.model, hand_plan.secondments)
+            hint_funded(built.model, hand_plan.funded)
         hint = None if built.breaches else complete_hint(built.model, HINT_SECONDS)
         vacancy_floor = None
         if floor is not None:
@@ -430,7 +432,7 @@ def solve(problem: Problem, options: SolveOptions,
             common["reproducible"] = common["reproducible"] and not clock_stopped
     if (hand_plan is not None and not outcome.proven
             and _ranks(hand_plan.goals) < _ranks(goals)):  # stopped before the search beat it
-        secondments, funded = hand_plan.secondments, tuple(implied_stretches(problem))
+        secondments, funded = hand_plan.secondments, hand_plan.funded
         goals = hand_plan.goals
         outcome.balance_bound = None
     if vacancy_floor is not None and goals.vacant_post_months <= vacancy_floor:
@@ -525,7 +527,14 @@ class HandPlan:
     """The warm start: a hand plan and its goal terms."""
 
     secondments: tuple[Secondment, ...]
+    funded: tuple[FundedStretch, ...]  # its funded officers (see ``funding.hand_funded``)
     goals: GoalTerms
+
+    @classmethod
+    def of(cls, problem: Problem, secondments: tuple[Secondment, ...]) -> HandPlan:
+        """The hand plan of ``secondments``, with the funded officers it leaves room for."""
+        funded = hand_funded(problem, secondments)
+        return cls(secondments, funded, goal_terms(problem, secondments, funded=funded))
 
 
 def _hand_plan(problem: Problem, options: SolveOptions) -> HandPlan | None:
@@ -535,24 +544,23 @@ def _hand_plan(problem: Problem, options: SolveOptions) -> HandPlan | None:
     At least ``MIN_HAND_PLANS`` are made, more while they take under ``HAND_PLAN_SHARE`` of
     the time limit (at most ``MAX_HAND_PLANS``). That share is counted in the hand planner's
     steps, not seconds, so that the same plans are made on a fast machine as on a slow or
-    busy one, and the search starts from the same plan. Left out when a post may be
-    ``either`` funded (the hand planner never funds a month).
+    busy one, and the search starts from the same plan. Where a post may be ``either``
+    seconded or funded, each month the plan leaves it vacant is funded while the central
+    budget allows (see ``funding.hand_funded``).
     """
-    if any(post.funding == "either" for post in problem.posts):
-        return None
     steps = HAND_PLAN_STEPS_PER_SECOND * HAND_PLAN_SHARE * options.time_limit
     effort = Effort()
-    best: tuple[tuple[int, int, float], HandPlan] | None = None
+    best: tuple[tuple[int, float, int, float], HandPlan] | None = None
     for count, plan in enumerate(starting_plans(problem, options.seed, effort), start=1):
-        goals = goal_terms(problem, plan)
-        rank = plan_rank(problem, goals)
+        hand_plan = HandPlan.of(problem, plan)
+        rank = plan_rank(problem, hand_plan.goals)
         if best is None or rank < best[0]:
-            best = (rank, HandPlan(plan, goals))
+            best = (rank, hand_plan)
         if count >= MAX_HAND_PLANS or (count >= MIN_HAND_PLANS and effort.steps > steps):
             break
     assert best is not None
     chosen = best[1]
-    return None if plan_breaches(problem, chosen.secondments) else chosen
+    return None if plan_breaches(problem, chosen.secondments, funded=chosen.funded) else chosen
 
 
 def _hand_plan_result(problem: Problem, hand_plan: HandPlan, *,
@@ -560,7 +568,7 @@ def _hand_plan_result(problem: Problem, hand_plan: HandPlan, *,
     """The hand plan as the answer: the search found nothing better, or was stopped."""
     return SolveResult(status="FEASIBLE", interrupted=interrupted,
                        secondments=hand_plan.secondments,
-                       funded=tuple(implied_stretches(problem)), goals=hand_plan.goals,
+                       funded=hand_plan.funded, goals=hand_plan.goals,
                        objective=balance_value(problem.settings, hand_plan.goals),
                        solve_seconds=time.monotonic() - started, **common)
 
@@ -573,9 +581,10 @@ def _pairs_of(problem: Problem, plan: Sequence[Secondment]) -> set[Pair]:
             if s.person in person_index and s.post in post_index}
 
 
-def _ranks(goals: GoalTerms) -> tuple[int, int]:
-    """The two goals above the balance, in priority order (lower is better)."""
-    return (goals.vacant_post_months, goals.pledge_shortfall_months)
+def _ranks(goals: GoalTerms) -> tuple[int, float, int]:
+    """The goals above the balance, in priority order (lower is better): the cover, the
+    direct cost of funded officers, the pledges."""
+    return (goals.vacant_post_months, goals.direct_cost, goals.pledge_shortfall_months)
 
 
 @dataclass
