@@ -21,6 +21,7 @@ from rotation.solver import SolveOptions, secondment_mip, solve
 from rotation.solver.model import build_model
 from rotation.solver.secondment_mip import RuleRows, SecondmentMip
 from rotation.solver.stability import complete_hint, hint_previous
+from tests.factory import candidate, post, problem
 from tests.searches import searched_goals
 from tests.test_solver_properties import proven_random_problems
 
@@ -57,16 +58,22 @@ def test_the_rule_rows_made_all_at_once_are_those_made_secondment_by_secondment(
         implied_holding: bool) -> None:
     # The rows in the order a column-by-column pass first meets them, each row's entries by
     # column, the same values: HiGHS gets the same program (its path depends on the order).
+    # (the same with each secondment's cooling-off months in its person's rows)
     highland = highland_problem()
     twice = highland.model_copy(update={"settings": highland.settings.model_copy(
         update={"max_secondments_per_person": 2, "cooling_off_months": 0})})
-    problems = [highland, twice, _tight(),
-                generate_problem(posts=5, candidates=20, months=36, seed=3, tight=False)]
+    cooling = highland.model_copy(update={"settings": highland.settings.model_copy(
+        update={"max_secondments_per_person": 3, "cooling_off_months": 4})})
+    problems = [(highland, False), (twice, False), (cooling, True), (_tight(), False),
+                (generate_problem(posts=5, candidates=20, months=36, seed=3, tight=False),
+                 True)]
     seen: set[str] = set()
-    for problem_ in problems:
+    for problem_, cools in problems:
         mip = SecondmentMip.of(build_model(problem_).model)
         assert mip is not None
-        rules = RuleRows(problem_, mip.model.variables.stints, implied_holding=implied_holding)
+        rules = RuleRows(problem_, mip.model.variables.stints, implied_holding=implied_holding,
+                         cooling=cools)
+        assert bool(rules.cooling) == (problem_ is cooling)
         short = {code: len(mip.columns) + i for i, code in enumerate(rules.owed)}
         expected: dict[str, dict[Any, dict[int, float]]] = {kind: {} for kind in rules.KINDS}
         for code in rules.owed:
@@ -483,3 +490,22 @@ def test_highs_time_that_runs_out_counts_against_a_reproducible_run_s_limit(
     assert result.has_plan and not result.reproducible
     assert spent and work
     assert sum(spent) + sum(work) <= 4 * 1.05, (spent, work)
+
+
+@pytest.mark.parametrize(("cooling", "vacant"), [(3, 15), (0, 12)])
+def test_the_relaxation_keeps_a_persons_secondments_cooling_off_months_apart(
+        cooling: int, vacant: int) -> None:
+    # A, the only candidate, may have two secondments of at most six months, three months
+    # apart: six months in one post and, after three off, three in the other (24 post-months,
+    # 15 vacant); with no cooling-off, six and six (12 vacant). The relaxation's floor is the
+    # same as the solve's proven cover.
+    given = problem(posts=[post("P1"), post("P2")], candidates=[candidate("A")],
+                    max_secondments_per_person=2, cooling_off_months=cooling)
+    built = build_model(given)
+    mip = SecondmentMip.of(built.model)
+    assert mip is not None
+    optimum = mip.optimum(built.tiers[0], 10)
+    assert optimum is not None and optimum.proven
+    result = solve(given, SolveOptions(time_limit=10, workers=2))
+    assert result.status == "OPTIMAL" and result.goals is not None
+    assert optimum.value == vacant == result.goals.vacant_post_months

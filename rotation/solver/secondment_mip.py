@@ -12,12 +12,12 @@ The model here is a *relaxation* of the rules: every plan CP-SAT's model accepts
 solution of it with the same or a lower goal value, so its optimum is a floor no plan can go
 below. Rules it leaves out only weaken it: vacancies in posts that may be directly funded
 are not counted (until the funding goal is held where no month of them is funded: see
-``SecondmentMip.keep``), and cooling-off between two new secondments of a person is left out
-(beside an agreed one it holds: ``variables`` leaves out the runs that would break it). The
-rows: each post's chain of holders, agreed secondments included (R1, R6), with its handovers
-counted per month (R7); one post at a time per person and secondments per person, new ones
-as many as the agreed ones leave (R11); staff out per agency and month (R8, R9); cost per
-agency and financial year (R10).
+``SecondmentMip.keep``). The rows: each post's chain of holders, agreed secondments included
+(R1, R6), with its handovers counted per month (R7); one post at a time per person, with
+the cooling-off months after each secondment, and secondments per person, new ones as many
+as the agreed ones leave (R11; beside an agreed secondment, ``variables`` leaves out the
+runs that would break it); staff out per agency and month (R8, R9); cost per agency and
+financial year (R10).
 
 The solver uses the floor and the plan only when HiGHS proves the optimum (see
 ``solve._Stages``): the plan, fixed in CP-SAT's model, must reach that value there too, so a
@@ -490,7 +490,7 @@ class SecondmentMip:
 
         # R8-R11 and the pledges (see ``RuleRows``), in a fixed order of kinds; no
         # one-post-at-a-time rows for people their count row already holds to one secondment.
-        rules = RuleRows(problem, variables.stints, implied_holding=False)
+        rules = RuleRows(problem, variables.stints, implied_holding=False, cooling=True)
         short: dict[int, float] = {}
         for code in rules.owed:  # the pledge goal: pledged months short
             (s,) = self._add_columns(1, upper=rules.owed[code])
@@ -516,14 +516,21 @@ class RuleRows:
     (``spend``, R10), secondments per person (``person``, R11: the new ones, at most what
     the agreed ones leave) and pledged months (``pledged``: at least what is owed, less the
     months short).
+
+    With ``cooling`` (where people may have several secondments, cooling-off months apart),
+    a person's row for a month also counts their secondments that ended in the cooling-off
+    months before it, as the model's R11 rows do: a month held, or a month after an end, at
+    most one of them. (Pricing leaves it out: its reduced costs price a run's months only.)
     """
 
     KINDS = ("holding", "out", "spend", "person", "pledged")
 
     def __init__(self, problem: Problem, stints: Sequence[Stint], *,
-                 implied_holding: bool = True) -> None:
+                 implied_holding: bool = True, cooling: bool = False) -> None:
         self.problem = problem
         settings = problem.settings
+        self.cooling = (settings.cooling_off_months
+                        if cooling and settings.max_secondments_per_person > 1 else 0)
         # Someone who may have one secondment cannot hold two posts in a month: their count
         # row says so for every month at once. ``implied_holding`` False leaves out their
         # one-post-at-a-time rows, which only add rows (and degenerate pivots) to a program.
@@ -558,7 +565,8 @@ class RuleRows:
         """The rows a secondment of ``person`` from ``start`` to ``end`` is in, by kind."""
         code = self.problem.candidates[person].agency
         months = range(start, end + 1)
-        terms: Terms = ([(("holding", person, t), 1.0) for t in months]
+        terms: Terms = ([(("holding", person, t), 1.0)
+                         for t in range(start, self._reach(end) + 1)]
                         if self.implied_holding or person not in self.free else [])
         terms += [(("out", code, t), 1.0) for t in months]
         if code in self.budgeted:
@@ -570,6 +578,11 @@ class RuleRows:
         if code in self.owed:
             terms.append((("pledged", code), float(len(months))))
         return terms
+
+    def _reach(self, end: Month) -> Month:
+        """The last month whose one-at-a-time row a secondment ending in ``end`` is in: its
+        end, or the end of the cooling-off after it (within the horizon)."""
+        return min(end + self.cooling, self.problem.settings.horizon_end)
 
     def rows(self, people: np.ndarray, starts: np.ndarray, ends: np.ndarray,
              short: dict[str, int]) -> dict[str, tuple[list[RowKey], Rows]]:
@@ -592,11 +605,20 @@ class RuleRows:
         first = int(month.min()) if len(month) else 0
         span = int(month.max()) - first + 1 if len(month) else 1
 
-        chosen = np.arange(len(column)) if self.implied_holding \
-            else np.flatnonzero(~np.isin(people[column], sorted(self.free)))
-        keys, rows = Rows.first_seen(people[column[chosen]] * span + month[chosen] - first,
-                                     column[chosen], np.ones(len(chosen)))
-        made["holding"] = ([("holding", int(k // span), int(k % span) + first) for k in keys],
+        # The months of every secondment's one-at-a-time rows: its own, and those of the
+        # cooling-off after it (see ``cooling``).
+        reach = np.minimum(ends + self.cooling, problem.settings.horizon_end) \
+            if self.cooling else ends
+        held = reach - starts + 1
+        by = np.repeat(np.arange(len(people)), held)
+        at = np.arange(int(held.sum())) - np.repeat(np.cumsum(held) - held, held) + starts[by]
+        low = int(at.min()) if len(at) else 0
+        width = int(at.max()) - low + 1 if len(at) else 1
+        chosen = np.arange(len(by)) if self.implied_holding \
+            else np.flatnonzero(~np.isin(people[by], sorted(self.free)))
+        keys, rows = Rows.first_seen(people[by[chosen]] * width + at[chosen] - low,
+                                     by[chosen], np.ones(len(chosen)))
+        made["holding"] = ([("holding", int(k // width), int(k % width) + low) for k in keys],
                            rows)
 
         keys, rows = Rows.first_seen(agency[column] * span + month - first, column,
