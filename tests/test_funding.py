@@ -252,7 +252,7 @@ def _covered_by_secondees_alone() -> Problem:
 
 
 @pytest.mark.parametrize("at_floor", [True, False])
-def test_with_no_month_funded_the_relaxation_counts_the_either_posts_vacancies(
+def test_the_relaxation_holds_the_either_posts_months_by_secondees_or_funded_officers(
         at_floor: bool) -> None:
     given = _covered_by_secondees_alone()
     built = build_model(given)
@@ -264,7 +264,30 @@ def test_with_no_month_funded_the_relaxation_counts_the_either_posts_vacancies(
     mip.keep(tiers["funding"], funding if at_floor else funding + 380_001)
     optimum = mip.optimum(tiers["balance"], 10)
     assert optimum is not None and optimum.proven
+    best = round(solved(given).objective * tiers["balance"].scale)
     if at_floor:  # the post is held by A and B, as in every plan that funds nothing
-        assert optimum.value == round(solved(given).objective * tiers["balance"].scale)
-    else:  # a month may be funded: leaving the post to funded officers costs the balance 0
-        assert optimum.value == 0
+        assert optimum.value == best
+    else:  # one month may be funded: the secondees hold the other ten
+        assert 0 < optimum.value < best
+
+
+@pytest.mark.parametrize(("budget", "vacant", "funded"), [(None, 0, 6), (11_400, 3, 3)])
+def test_the_relaxation_funds_what_the_central_budget_allows(
+        budget: float | None, vacant: int, funded: int) -> None:
+    # A can hold the post six months of twelve: the other six are funded, or three of them
+    # on a budget for three a year (R14); the relaxation's optima are the solve's
+    given = short_candidate_problem(central_budget=budget)
+    built = build_model(given)
+    mip = SecondmentMip.of(built.model)
+    assert mip is not None
+    tiers = {tier.goal: tier for tier in built.tiers}
+    cover = mip.optimum(tiers["cover"], 10)
+    assert cover is not None and cover.proven and cover.value == vacant
+    mip.keep(tiers["cover"], cover.value)
+    funding = mip.optimum(tiers["funding"], 10)
+    assert funding is not None and funding.proven
+    assert funding.value == funded * (380_000 + 1)  # each month's pence, and a penny
+    assert sum(s.months for s in funding.funded) == funded
+    result = solved(given)
+    assert result.goals is not None
+    assert (result.goals.vacant_post_months, result.goals.funded_months) == (vacant, funded)

@@ -36,7 +36,13 @@ from typing import NamedTuple
 import highspy
 import numpy as np
 
-from rotation.domain import Problem, Secondment
+from rotation.domain import FundedStretch, Problem, Secondment
+from rotation.funded_posts import (
+    direct_cost_pence_by_year,
+    funded_monthly_pence,
+    implied_stretches,
+    stretches_from_months,
+)
 from rotation.months import Month, financial_year
 from rotation.solver.chains import (
     RowKey,
@@ -50,7 +56,7 @@ from rotation.solver.chains import (
 from rotation.solver.context import SolverModel
 from rotation.solver.highs import FEASIBLE, ColumnArrays, new_highs, run_interruptibly
 from rotation.solver.objective import GoalTier
-from rotation.solver.pence import budget_pence, monthly_pence
+from rotation.solver.pence import budget_pence, monthly_pence, pence_down
 from rotation.solver.race import ProofRace, run_racing
 from rotation.solver.variables import Stint, existing_spend
 
@@ -118,6 +124,7 @@ class MipOptimum:
     plan: tuple[Secondment, ...]
     proven: bool = True
     doubted: bool = False
+    funded: tuple[FundedStretch, ...] = ()  # the plan's funded officers (``either`` posts)
 
 
 class SecondmentMip:
@@ -135,10 +142,9 @@ class SecondmentMip:
         self.goals: dict[str, tuple[dict[int, float], float]] = {}
         self.unnarrowed: set[str] = set()  # goals found to have no narrowed search
         self.short_columns: dict[str, int] = {}  # each owing agency's months short
-        # The vacant months of posts a funded officer may cover (not counted in the cover),
-        # and the cover held, if it is (see ``keep``).
-        self.vacant_either: dict[int, float] = {}
-        self.kept_cover: float | None = None
+        # Each month of an ``either`` post a funded officer may hold: its column, and the
+        # model's variable for it (see ``funding``).
+        self.funded_columns: dict[tuple[int, Month], int] = {}
         self._rows()
 
     @classmethod
@@ -235,7 +241,8 @@ class SecondmentMip:
             first = raced.first_at(costs, raced.optimum)
             if first is not None:  # (HiGHS was stopped at it)
                 values[kept] = first
-                return MipOptimum(round(raced.optimum + constant), self.plan(values))
+                return MipOptimum(round(raced.optimum + constant), self.plan(values),
+                                 funded=self.funded(values))
         solution: Sequence[float] | np.ndarray | None = None
         if info.primal_solution_status == FEASIBLE:
             solution = highs.getSolution().col_value
@@ -250,23 +257,23 @@ class SecondmentMip:
             values[kept] = start
             clock = highs.getModelStatus() == highspy.HighsModelStatus.kTimeLimit
             return MipOptimum(round(float(costs @ values) + constant), self.plan(values),
-                              proven=False, doubted=not clock)
+                              proven=False, doubted=not clock, funded=self.funded(values))
         values[kept] = solution
         # The plan's value from its columns, not HiGHS's report (see ``REPORT_TOLERANCE``;
         # on the patterns' program, see ``patterns``, it reported 2 for a plan costing 3).
         value = float(costs @ values)
         if floor is not None and round(value + constant) <= floor:
-            return MipOptimum(floor, self.plan(values))
+            return MipOptimum(floor, self.plan(values), funded=self.funded(values))
         optimal = highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
         doubted = optimal and abs(value - info.objective_function_value) > REPORT_TOLERANCE
         if not optimal or doubted:
             return MipOptimum(round(value + constant), self.plan(values), proven=False,
-                              doubted=doubted)
+                              doubted=doubted, funded=self.funded(values))
         bound = info.mip_dual_bound + constant
         # Proven optimal with a gap under 1 on a whole-number goal: the optimum is the plan's
         # value rounded; the bound, less floating-point noise, can only confirm it.
         floor = min(round(value + constant), math.ceil(bound - INTEGRAL))
-        return MipOptimum(floor, self.plan(values))
+        return MipOptimum(floor, self.plan(values), funded=self.funded(values))
 
     def _narrowed(self, deadline: float
                   ) -> tuple[np.ndarray, np.ndarray, float, ColumnArrays] | None:
@@ -376,19 +383,17 @@ class SecondmentMip:
         millionth above one (measured: with some columns held at 0 it called a program
         infeasible that had a solution, or gave an optimum below the linear bound).
         """
-        if tier.goal == "cover":
-            self.kept_cover = value
-        if (tier.goal == "funding" and value <= tier.total.lowest and self.vacant_either
-                and self.kept_cover is not None):
-            # No month of an ``either`` post is funded: its months with no secondee are
-            # vacant, and count towards the cover held as the seconded posts' do.
-            vacant = self.goals["cover"][0]
-            self._add_row({**vacant, **self.vacant_either}, -math.inf, self.kept_cover)
         goal = self.goal(tier)
         if goal is None:
             return
         terms, constant = goal
         self._add_row(terms, -math.inf, value - constant)
+        if tier.goal == "funding" and value <= tier.total.lowest and self.funded_columns:
+            # No month funded at all: the funded months' columns go (HiGHS's presolve took
+            # a fifth longer on the Highland sample's Option 2 with them held by the row).
+            columns = np.array(list(self.funded_columns.values()), dtype=np.int32)
+            self.highs.changeColsBounds(len(columns), columns, np.zeros(len(columns)),
+                                        np.zeros(len(columns)))
 
     def costs(self, tier: GoalTier) -> tuple[np.ndarray, float] | None:
         """The tier as a cost for every column of this model, and a constant."""
@@ -405,6 +410,16 @@ class SecondmentMip:
         """The tier as this model's columns: coefficients by column and a constant."""
         if tier.goal in self.goals:
             return self.goals[tier.goal]
+        if tier.goal == "funding":  # each funded month's cost (and a penny), see ``funding``
+            column_of = {self.model.funded[key].index: f
+                         for key, f in self.funded_columns.items()}
+            if not all(var.index in column_of for var, _ in tier.total.terms):
+                return None
+            costs: dict[int, float] = defaultdict(float)
+            for var, coefficient in tier.total.terms:
+                costs[column_of[var.index]] += coefficient
+            self.goals["funding"] = (dict(costs), float(tier.total.constant))
+            return self.goals["funding"]
         if tier.goal != "balance":
             return None
         # The balance is a sum over held months: a secondment costs its months' coefficients.
@@ -467,17 +482,19 @@ class SecondmentMip:
             for key, coefficient in run_terms(c.post, c.start, c.end):
                 network[key][j] = coefficient
         vacant: dict[int, float] = {}
+        vacant_at: dict[tuple[int, Month], list[int]] = defaultdict(list)
         agreed: list[int] = []
         for q, post in enumerate(problem.posts):
             if post.funding == "funded":
                 continue  # no secondee holds it
-            counted = post.funding == "seconded"  # a funded officer may cover ``either``
             for arc in post_arcs(problem, q, variables.stints_by_post[q]):
                 (a,) = self._add_columns(1)
                 for key, coefficient in arc_terms(q, arc):
                     network[key][a] = coefficient
-                if arc.vacant:
-                    (vacant if counted else self.vacant_either)[a] = 1.0
+                if arc.vacant:  # (into the month it leaves vacant)
+                    vacant[a] = 1.0
+                    assert arc.head is not None
+                    vacant_at[(q, int(str(arc.head[1])))].append(a)
                 if arc.agreed:
                     agreed.append(a)
         order = {"source": 0, "flow": 1, "handovers": 2}  # HiGHS's path depends on it
@@ -486,6 +503,7 @@ class SecondmentMip:
         if agreed:
             self.highs.changeColsBounds(len(agreed), np.array(agreed, dtype=np.int32),
                                         np.ones(len(agreed)), np.ones(len(agreed)))
+        self._funded_months(vacant, vacant_at)
         self.goals["cover"] = (vacant, 0.0)
 
         # R8-R11 and the pledges (see ``RuleRows``), in a fixed order of kinds; no
@@ -507,6 +525,45 @@ class SecondmentMip:
                                rows.starts[:-1].astype(np.int32),
                                rows.columns.astype(np.int32), rows.values)
         self.goals["pledges"] = (short, 0.0)
+
+
+    def _funded_months(self, vacant: dict[int, float],
+                       vacant_at: dict[tuple[int, Month], list[int]]) -> None:
+        """R13, R14 and the funding goal: a column for each month of an ``either`` post a
+        funded officer may hold, only in a month the post's chain leaves vacant, and then
+        not counted in the cover (``vacant``); the central budget each financial year."""
+        model = self.model
+        problem = model.problem
+        budget = problem.settings.central_budget
+        spend: dict[int, dict[int, float]] = defaultdict(dict)
+        for (q, t) in sorted(model.funded):
+            (f,) = self._add_columns(1)
+            self.funded_columns[(q, t)] = f
+            self._add_row({f: 1.0, **{a: -1.0 for a in vacant_at.get((q, t), [])}},
+                          -math.inf, 0.0)
+            vacant[f] = -1.0
+            spend[financial_year(t)][f] = float(funded_monthly_pence(problem, problem.posts[q]))
+        if self.funded_columns:
+            columns = np.array(list(self.funded_columns.values()), dtype=np.int32)
+            self.highs.changeColsIntegrality(
+                len(columns), columns, np.full(len(columns), highspy.HighsVarType.kInteger))
+        if budget is not None:
+            fixed = direct_cost_pence_by_year(problem, implied_stretches(problem))
+            for year, terms in sorted(spend.items()):
+                self._add_row(terms, -math.inf, pence_down(budget) - fixed.get(year, 0))
+
+    def funded(self, values: Sequence[float] | np.ndarray) -> tuple[FundedStretch, ...]:
+        """The funded officers of a solution (its values by column): ``funded`` posts whole,
+        ``either`` posts in the months chosen."""
+        problem = self.model.problem
+        chosen: dict[int, list[Month]] = defaultdict(list)
+        for (q, t), f in self.funded_columns.items():
+            if values[f] > 0.5:
+                chosen[q].append(t)
+        stretches = implied_stretches(problem)
+        for q, months in sorted(chosen.items()):
+            stretches += stretches_from_months(problem.posts[q].post, months)
+        return tuple(sorted(stretches, key=lambda s: (s.post, s.start)))
 
 
 class RuleRows:

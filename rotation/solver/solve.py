@@ -120,10 +120,10 @@ the restricted search proves nothing quickly (the generated tight S instances) t
 opinion does (see ``FIRST_LOOK_SHARE``); a quarter of the budget cost those 6-9 s a stage and
 bought nothing on the relaxed S instance or Highland."""
 
-MIP_GOALS = ("cover", "pledges", "balance")
+MIP_GOALS = ("cover", "funding", "pledges", "balance")
 """Goals the whole-secondment relaxation (see ``secondment_mip``) states."""
 
-MIP_FIRST_GOALS = ("cover", "pledges")
+MIP_FIRST_GOALS = ("cover", "funding", "pledges")
 """Goals whose stage asks the whole-secondment relaxation first, before CP-SAT searches (and
 the balance, once the relaxation has settled an earlier goal). A stage runs only when its
 starting plan is not already at the floor (some vacancy or pledged month short that the
@@ -883,7 +883,7 @@ class _Stages:
             return None  # no better, or (proven) a sound relaxation never does this
         if optimum.proven:
             cp.add(tier.total.expr() >= optimum.value)
-        completed = self._completed(optimum.plan)
+        completed = self._completed(optimum.plan, optimum.funded)
         if completed is None:
             return None  # its plan breaks a rule it leaves out
         value = _value_of(tier, completed)
@@ -950,11 +950,15 @@ class _Stages:
             self.clock_stopped = True
             self.work_done += seconds
 
-    def _completed(self, plan: Sequence[Secondment]) -> list[int] | None:
-        """The model's whole solution with the plan's secondments, when it keeps every rule
-        (the hint is left as it was: ``_start_from`` makes a solution the plan so far)."""
+    def _completed(self, plan: Sequence[Secondment],
+                   funded: Sequence[FundedStretch] = ()) -> list[int] | None:
+        """The model's whole solution with the plan's secondments (and ``either`` posts'
+        funded months, if given), when it keeps every rule (the hint is left as it was:
+        ``_start_from`` makes a solution the plan so far)."""
         assert self.hint is not None
         hint_previous(self.built.model, plan)
+        if funded:
+            hint_funded(self.built.model, funded)
         completed = complete_hint(self.built.model, HINT_SECONDS)
         hint_solution(self.built.model.cp, self.hint)
         return completed
