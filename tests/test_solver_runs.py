@@ -198,22 +198,21 @@ def test_someone_out_on_the_one_secondment_allowed_gets_no_new_runs() -> None:
     assert build_model(two).model.variables.pairs_by_person[0]
 
 
-def test_new_runs_start_only_once_cooled_off_after_an_agreed_secondment() -> None:
-    problem_ = _beside_agreed("2027-04", "2027-06", max_secondments_per_person=2,
-                              cooling_off_months=3)
-    starts, _ends = _starts_and_ends(problem_)
-    assert min(starts) == m("2027-10")
-    assert not _breaks_r11(problem_, m("2027-10"), m("2028-01"))
-    assert _breaks_r11(problem_, m("2027-09"), m("2027-12"))
-
-
-def test_new_runs_end_in_time_to_cool_off_before_an_agreed_secondment() -> None:
-    problem_ = _beside_agreed("2028-01", "2028-03", max_secondments_per_person=2,
-                              cooling_off_months=3)
-    _starts, ends = _starts_and_ends(problem_)
-    assert max(ends) == m("2027-09")
-    assert not _breaks_r11(problem_, m("2027-06"), m("2027-09"))
-    assert _breaks_r11(problem_, m("2027-07"), m("2027-10"))
+@pytest.mark.parametrize(("agreed", "edge", "holds", "breaks"), [
+    # after an agreed secondment: the first new run starts once three months are over
+    (("2027-04", "2027-06"), "2027-10", ("2027-10", "2028-01"), ("2027-09", "2027-12")),
+    # before one: the last new run ends in time for three months off before it
+    (("2028-01", "2028-03"), "2027-09", ("2027-06", "2027-09"), ("2027-07", "2027-10")),
+])
+def test_new_runs_keep_the_cooling_off_beside_an_agreed_secondment(
+        agreed: tuple[str, str], edge: str, holds: tuple[str, str],
+        breaks: tuple[str, str]) -> None:
+    problem_ = _beside_agreed(*agreed, max_secondments_per_person=2, cooling_off_months=3)
+    starts, ends = _starts_and_ends(problem_)
+    after = m(agreed[0]) < m(edge)
+    assert (min(starts) if after else max(ends)) == m(edge)
+    assert not _breaks_r11(problem_, m(holds[0]), m(holds[1]))
+    assert _breaks_r11(problem_, m(breaks[0]), m(breaks[1]))
 
 
 def test_the_relaxation_allows_only_the_new_secondments_the_agreed_ones_leave() -> None:
