@@ -103,10 +103,17 @@ def funded_officer(model: SolverModel, q: int, t: int) -> Tally:
 def funded_from_solution(problem: Problem, model: SolverModel,
                          solution: list[int]) -> tuple[FundedStretch, ...]:
     """The plan's funded stretches: ``funded`` posts whole, ``either`` posts where chosen."""
-    chosen: dict[int, list[int]] = {}
+    chosen: dict[int, list[Month]] = defaultdict(list)
     for (q, t), funded in model.funded.items():
         if solution[funded.index]:
-            chosen.setdefault(q, []).append(t)
+            chosen[q].append(t)
+    return with_funded_posts(problem, chosen)
+
+
+def with_funded_posts(problem: Problem, chosen: dict[int, list[Month]]
+                      ) -> tuple[FundedStretch, ...]:
+    """The funded stretches of ``funded`` posts (whole) and of the months ``chosen`` for
+    ``either`` posts (by post index), by post and start."""
     stretches = implied_stretches(problem)
     for q, months in chosen.items():
         stretches += stretches_from_months(problem.posts[q].post, months)
@@ -137,10 +144,7 @@ def hand_funded(problem: Problem, secondments: Sequence[Secondment]
         if left[financial_year(t)] >= pence:
             left[financial_year(t)] -= pence
             chosen[q].append(t)
-    stretches = implied_stretches(problem)
-    for q, months in sorted(chosen.items()):
-        stretches += stretches_from_months(problem.posts[q].post, months)
-    return tuple(sorted(stretches, key=lambda s: (s.post, s.start)))
+    return with_funded_posts(problem, chosen)
 
 
 def hint_funded(model: SolverModel, funded: Sequence[FundedStretch]) -> None:

@@ -41,7 +41,6 @@ from rotation.funded_posts import (
     direct_cost_pence_by_year,
     funded_monthly_pence,
     implied_stretches,
-    stretches_from_months,
 )
 from rotation.months import Month, financial_year
 from rotation.solver.chains import (
@@ -54,6 +53,7 @@ from rotation.solver.chains import (
     run_terms,
 )
 from rotation.solver.context import SolverModel
+from rotation.solver.funding import with_funded_posts
 from rotation.solver.highs import FEASIBLE, ColumnArrays, new_highs, run_interruptibly
 from rotation.solver.objective import GoalTier
 from rotation.solver.pence import budget_pence, monthly_pence, pence_down
@@ -555,15 +555,11 @@ class SecondmentMip:
     def funded(self, values: Sequence[float] | np.ndarray) -> tuple[FundedStretch, ...]:
         """The funded officers of a solution (its values by column): ``funded`` posts whole,
         ``either`` posts in the months chosen."""
-        problem = self.model.problem
         chosen: dict[int, list[Month]] = defaultdict(list)
         for (q, t), f in self.funded_columns.items():
             if values[f] > 0.5:
                 chosen[q].append(t)
-        stretches = implied_stretches(problem)
-        for q, months in sorted(chosen.items()):
-            stretches += stretches_from_months(problem.posts[q].post, months)
-        return tuple(sorted(stretches, key=lambda s: (s.post, s.start)))
+        return with_funded_posts(self.model.problem, chosen)
 
 
 class RuleRows:

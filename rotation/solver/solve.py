@@ -524,7 +524,7 @@ def _outside_plan(problem: Problem, options: SolveOptions,
 
 @dataclass(frozen=True)
 class HandPlan:
-    """The warm start: a hand plan and its goal terms."""
+    """The warm start: a hand plan, its funded officers and its goal terms."""
 
     secondments: tuple[Secondment, ...]
     funded: tuple[FundedStretch, ...]  # its funded officers (see ``funding.hand_funded``)
