@@ -10,13 +10,13 @@ generated tight S instances: 0.6-7 s a goal where CP-SAT had not proven them in 
 
 The model here is a *relaxation* of the rules: every plan CP-SAT's model accepts is a
 solution of it with the same or a lower goal value, so its optimum is a floor no plan can go
-below. Rules it leaves out only weaken it: vacancies in posts that may be directly funded
-are not counted (until the funding goal is held where no month of them is funded: see
-``SecondmentMip.keep``). The rows: each post's chain of holders, agreed secondments included
-(R1, R6), with its handovers counted per month (R7); one post at a time per person, with
-the cooling-off months after each secondment, and secondments per person, new ones as many
-as the agreed ones leave (R11; beside an agreed secondment, ``variables`` leaves out the
-runs that would break it); staff out per agency and month (R8, R9); cost per agency and
+below. The rows: each post's chain of holders, agreed secondments included (R1, R6), with
+its handovers counted per month (R7); in a post that may be seconded or funded, a funded
+officer only in a month its chain leaves vacant, within the central budget each year (R13,
+R14; see ``SecondmentMip._funded_months``); one post at a time per person, with the
+cooling-off months after each secondment, and secondments per person, new ones as many as
+the agreed ones leave (R11; beside an agreed secondment, ``variables`` leaves out the runs
+that would break it); staff out per agency and month (R8, R9); cost per agency and
 financial year (R10).
 
 The solver uses the floor and the plan only when HiGHS proves the optimum (see
